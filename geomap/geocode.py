@@ -1,0 +1,272 @@
+"""Place names to coordinates, offline, against the bundled gazetteer.
+
+Recipe: normalise each distinct name once -> exact match on every name and alternate name
+-> fuzzy match (rapidfuzz, batched) on what is left -> choose among candidates by the kind
+word in the name, the row's country and province context, and each place's importance.
+Every input row comes back, with a ``geocode_status``:
+
+``given``      the row already had valid coordinates; they are kept
+``matched``    one reading of the name clearly wins
+``ambiguous``  two readings far apart score alike; the better is used, and flagged
+``unmatched``  no candidate; coordinates stay empty
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from geomap import datasets, settings
+from geomap.errors import InputError
+from geomap.geodesy import distance_km
+from geomap.normalize import is_arabic, normalize, split_kind
+
+GEOCODE_COLUMNS = [
+    "latitude", "longitude", "geo_precision", "gazetteer_id", "gazetteer_name", "feature_kind",
+    "match_score", "geocode_status",
+]
+
+# Which gazetteer kinds a kind word in the query asks for.
+_KIND_FAMILY = {
+    "crossing": {"crossing", "pass"}, "pass": {"pass", "crossing"}, "province": {"province"},
+    "district": {"district", "tehsil", "region"}, "tehsil": {"tehsil", "district"},
+    "valley": {"valley", "region", "district"}, "post": {"post", "village", "town"},
+    "city": {"capital", "city", "town"}, "town": {"town", "city", "village", "capital"},
+    "village": {"village", "town"}, "region": {"region", "district", "valley", "province"},
+}
+_FUZZY_CHUNK = 256
+_MIN_FUZZY_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class _Index:
+    places: pd.DataFrame
+    keys: list[str]
+    candidates: dict[str, np.ndarray]
+    # Per key, whether each candidate carries the key as a whole name (not only once a
+    # kind word was stripped from it: "Nawa" is not the whole name of "Nawa Pass").
+    whole: dict[str, np.ndarray]
+    latin_keys: list[str]
+    arabic_keys: list[str]
+    country_of: np.ndarray
+    province_of: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    places = datasets.gazetteer().reset_index(drop=True)
+    names = places["name"] + "|" + places["alt_names"].fillna("")
+    long = names.str.split("|").explode()
+    long = long[long.str.len() > 0]
+    full = long.map(normalize)
+    stripped = long.map(lambda n: split_kind(n)[0])
+    keyed = pd.DataFrame({"key": pd.concat([full, stripped]), "row": np.concatenate([long.index, long.index]),
+                          "whole": np.repeat([True, False], len(long))})
+    keyed = keyed[keyed["key"].str.len() > 1]
+    keyed = keyed.groupby(["key", "row"], as_index=False, sort=True)["whole"].max()
+    keys, starts = np.unique(keyed["key"].to_numpy(dtype=object), return_index=True)
+    keys = keys.tolist()
+    row_groups = np.split(keyed["row"].to_numpy(), starts[1:])
+    whole_groups = np.split(keyed["whole"].to_numpy(), starts[1:])
+    candidates = dict(zip(keys, row_groups, strict=True))
+    whole = dict(zip(keys, whole_groups, strict=True))
+    return _Index(
+        places=places, keys=keys, candidates=candidates, whole=whole,
+        latin_keys=[k for k in keys if not is_arabic(k) and len(k) >= _MIN_FUZZY_LENGTH],
+        arabic_keys=[k for k in keys if is_arabic(k)],
+        country_of=places["country"].to_numpy(dtype=object),
+        province_of=places["province"].fillna("").map(normalize).to_numpy(dtype=object),
+    )
+
+
+def geocode(incidents: pd.DataFrame, place_column: str | None = None, country_column: str | None = None,
+            province_column: str | None = None) -> pd.DataFrame:
+    """Add coordinates and match details to every row of ``incidents``.
+
+    Parameters
+    ----------
+    incidents
+        Frame from :func:`geomap.load` (or any frame with a place-name column). Rows that
+        already have valid ``latitude``/``longitude`` keep them (status ``given``).
+    place_column, country_column, province_column
+        Column names; default to :mod:`geomap.settings`. The context columns are optional:
+        when present, a candidate in the named country or province is preferred.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame, same rows and order, plus :data:`GEOCODE_COLUMNS`.
+    """
+    place_column = place_column or settings.PLACE_COLUMN
+    country_column = country_column or settings.COUNTRY_COLUMN
+    province_column = province_column or settings.PROVINCE_COLUMN
+    has_coords = {"latitude", "longitude"} <= set(incidents.columns)
+    if place_column not in incidents.columns and not has_coords:
+        raise InputError(f"no place column {place_column!r} and no latitude/longitude to use; "
+                         f"columns found: {', '.join(map(str, incidents.columns)) or 'none'}")
+
+    out = incidents.copy()
+    given = _given_mask(out) if has_coords else np.zeros(len(out), dtype=bool)
+    queries = pd.DataFrame({
+        "place": out[place_column] if place_column in out else pd.Series("", index=out.index),
+        "country": _context(out, country_column),
+        "province": _context(out, province_column),
+    }).fillna("")
+    queries["place"] = queries["place"].astype(str)
+    unique = queries[~given].drop_duplicates()
+    resolved = resolve(unique["place"].tolist(), unique["country"].tolist(), unique["province"].tolist())
+    resolved.index = pd.MultiIndex.from_frame(unique)
+    looked_up = resolved.reindex(pd.MultiIndex.from_frame(queries)).reset_index(drop=True)
+    looked_up.index = out.index
+
+    for column in GEOCODE_COLUMNS:
+        if column in ("latitude", "longitude") and has_coords:
+            existing = pd.to_numeric(out[column], errors="coerce")
+            out[column] = np.where(given, existing, looked_up[column])
+        else:
+            out[column] = looked_up[column]
+    out.loc[given, "geocode_status"] = "given"
+    out.loc[given, "match_score"] = np.nan
+    if "geo_precision" in incidents.columns:
+        out.loc[given, "geo_precision"] = pd.to_numeric(incidents.loc[given, "geo_precision"], errors="coerce")
+    else:
+        out.loc[given, "geo_precision"] = 1
+    for column in ("gazetteer_id", "gazetteer_name", "feature_kind"):
+        out.loc[given, column] = out.loc[given, column].where(out.loc[given, column].notna(), "")
+    out["latitude"] = pd.to_numeric(out["latitude"])
+    out["longitude"] = pd.to_numeric(out["longitude"])
+    out["geo_precision"] = pd.to_numeric(out["geo_precision"]).astype("Int8")
+    return out
+
+
+def _given_mask(frame: pd.DataFrame) -> np.ndarray:
+    lat = pd.to_numeric(frame["latitude"], errors="coerce")
+    lon = pd.to_numeric(frame["longitude"], errors="coerce")
+    return (np.isfinite(lat) & np.isfinite(lon) & (lat.abs() <= 90) & (lon.abs() <= 180)).to_numpy()
+
+
+def _context(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column in frame.columns:
+        return frame[column].astype("string").fillna("")
+    return pd.Series("", index=frame.index, dtype="string")
+
+
+def resolve(places: list[str], countries: list[str] | None = None, provinces: list[str] | None = None) -> pd.DataFrame:
+    """Geocode a list of names (one result row per name, in order).
+
+    This is the engine behind :func:`geocode`; it expects distinct queries and does no
+    de-duplication of its own.
+    """
+    countries = countries or [""] * len(places)
+    provinces = provinces or [""] * len(places)
+    index = _index()
+    parsed = [split_kind(p) for p in places]
+    misses = sorted({key for key, _ in parsed if key and key not in index.candidates})
+    fuzzy = _fuzzy(misses, index)
+
+    rows = []
+    for (key, kind), country, province in zip(parsed, countries, provinces, strict=True):
+        score = 100.0
+        if key not in index.candidates and key in fuzzy:
+            key, score = fuzzy[key]
+        rows.append(_choose(key, kind, _country_code(country), normalize(province), score, index))
+    return pd.DataFrame(rows, columns=GEOCODE_COLUMNS)
+
+
+def _fuzzy(misses: list[str], index: _Index) -> dict[str, tuple[str, float]]:
+    """Best fuzzy key for each missed name, scored 0-100; batched over all misses at once."""
+    found: dict[str, tuple[str, float]] = {}
+    for script_keys, queries in ((index.arabic_keys, [m for m in misses if is_arabic(m)]),
+                                 (index.latin_keys, [m for m in misses if not is_arabic(m)
+                                                     and len(m) >= _MIN_FUZZY_LENGTH])):
+        if not queries or not script_keys:
+            continue
+        for start in range(0, len(queries), _FUZZY_CHUNK):
+            chunk = queries[start:start + _FUZZY_CHUNK]
+            scores = process.cdist(chunk, script_keys, scorer=fuzz.token_sort_ratio, score_cutoff=settings.FUZZY_CUTOFF,
+                                   dtype=np.uint8, workers=-1)
+            best = scores.argmax(axis=1)
+            for query, column, row in zip(chunk, best, scores, strict=True):
+                if row[column] > 0:
+                    found[query] = (script_keys[column], float(row[column]))
+    return found
+
+
+def _country_code(value: str) -> str:
+    text = normalize(value)
+    if len(text) == 2:
+        return text.upper()
+    return _COUNTRY_NAMES.get(text, "")
+
+
+_COUNTRY_NAMES = {"afghanistan": "AF", "pakistan": "PK", "iran": "IR", "india": "IN", "china": "CN",
+                  "qatar": "QA", "turkey": "TR", "turkiye": "TR", "saudi arabia": "SA", "tajikistan": "TJ",
+                  "united arab emirates": "AE", "uae": "AE", "afghan": "AF", "pakistani": "PK"}
+
+
+def _choose(key: str, kind: str, country: str, province: str, match_score: float, index: _Index) -> list:
+    rows = index.candidates.get(key)
+    if rows is None:
+        return [np.nan, np.nan, pd.NA, "", "", "", np.nan, "unmatched"]
+    scores = _score(rows, index.whole[key], kind, country, province, index)
+    order = np.argsort(-scores, kind="stable")
+    best = index.places.iloc[rows[order[0]]]
+    status = "matched"
+    if len(order) > 1:
+        runner = index.places.iloc[rows[order[1]]]
+        close = scores[order[0]] - scores[order[1]] < settings.AMBIGUOUS_MARGIN
+        far = distance_km(best["longitude"], best["latitude"], runner["longitude"], runner["latitude"])
+        if close and float(far) > settings.AMBIGUOUS_KM:
+            status = "ambiguous"
+    return [best["latitude"], best["longitude"], int(best["precision"]), best["gazetteer_id"], best["name"],
+            best["kind"], round(match_score, 1), status]
+
+
+def _score(rows: np.ndarray, whole: np.ndarray, kind: str, country: str, province: str, index: _Index) -> np.ndarray:
+    places = index.places.iloc[rows]
+    score = places["importance"].to_numpy(dtype=float).copy()
+    score += np.where(places["layer"].to_numpy() != "world", 0.15, 0.0)
+    if kind:
+        wanted = _KIND_FAMILY.get(kind, {kind})
+        score += np.where(places["kind"].isin(wanted).to_numpy(), 0.6, -0.3)
+    else:
+        score -= np.where(whole, 0.0, 0.3)
+    if country:
+        score += np.where(index.country_of[rows] == country, 0.5, -0.5)
+    if province:
+        score += np.where(index.province_of[rows] == province, 0.3, -0.1)
+    return score
+
+
+def search(query: str, limit: int = 10) -> pd.DataFrame:
+    """Ranked gazetteer candidates for one name: exact readings first, then close spellings.
+
+    Returns a frame with ``gazetteer_id``, ``name``, ``kind``, ``country``, ``province``,
+    ``latitude``, ``longitude``, ``match_score`` (0-100), ``rank_score`` and ``source``.
+    """
+    if not isinstance(query, str) or not query.strip():
+        raise InputError(f"search needs a place name, got {query!r}")
+    index = _index()
+    key, kind = split_kind(query)
+    keys = index.arabic_keys if is_arabic(key) else index.latin_keys
+    hits = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=75, limit=limit * 3)
+    scored: dict[int, tuple[float, bool]] = {}
+    for matched_key, score in [(key, 100.0)] * (key in index.candidates) + [(k, s) for k, s, _ in hits]:
+        for row, whole in zip(index.candidates[matched_key], index.whole[matched_key], strict=True):
+            scored.setdefault(int(row), (float(score), bool(whole)))
+    if not scored:
+        return pd.DataFrame(columns=["gazetteer_id", "name", "kind", "country", "province", "latitude",
+                                     "longitude", "match_score", "rank_score", "source"])
+    rows = np.fromiter(scored, dtype=np.int64)
+    match = np.array([m for m, _ in scored.values()])
+    whole = np.array([w for _, w in scored.values()])
+    # Spelling comes first: a 75 % match must not outrank an exact one for being a capital.
+    rank = _score(rows, whole, kind, "", "", index) + 5.0 * (match / 100.0 - 1.0)
+    found = index.places.iloc[rows].assign(match_score=match, rank_score=np.round(rank, 3))
+    found = found.sort_values(["rank_score", "match_score"], ascending=False).head(limit)
+    return found[["gazetteer_id", "name", "kind", "country", "province", "latitude", "longitude", "match_score",
+                  "rank_score", "source"]].reset_index(drop=True)

@@ -1,0 +1,194 @@
+"""Read incidents from CSV, GeoJSON, GeoParquet or GeoPackage into one schema. No geography here.
+
+The schema is the input's own columns, kept as they are, plus:
+
+- ``latitude``/``longitude`` (WGS84) when the input has coordinates: from a point geometry,
+  or from columns named like latitude/longitude (``lat``, ``lon``, ``lng``, ``y``, ``x``);
+- ``coord_note``: why a row's coordinates were changed or dropped (``swapped``,
+  ``out of range``, ``not finite``), empty otherwise.
+
+No row is ever dropped: a row whose coordinates cannot be used keeps its place name and
+goes on to be geocoded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geomap import settings
+from geomap.errors import InputError
+
+READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".geojson": "geo", ".json": "geo",
+           ".parquet": "parquet", ".geoparquet": "parquet", ".gpkg": "geo"}
+_LAT_NAMES = ("latitude", "lat", "y", "decimallatitude")
+_LON_NAMES = ("longitude", "lon", "lng", "long", "x", "decimallongitude")
+_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def load(path: str | Path) -> pd.DataFrame:
+    """Read an incident file into a DataFrame (see the module docstring for the schema).
+
+    Parameters
+    ----------
+    path
+        A ``.csv``/``.tsv``, ``.geojson``, ``.parquet`` (GeoParquet or plain Parquet) or
+        ``.gpkg`` file.
+
+    Raises
+    ------
+    InputError
+        The file is missing, a directory, empty, of an unknown type, or unreadable.
+    """
+    path = Path(path)
+    kind = _check_path(path)
+    if kind == "csv":
+        frame = _read_csv(path)
+    elif kind == "parquet":
+        frame = _read_parquet(path)
+    else:
+        frame = _read_geo(path)
+    if frame.columns.duplicated().any():
+        dupes = sorted(set(frame.columns[frame.columns.duplicated()]))
+        raise InputError(f"{path}: duplicated column names {dupes}; rename them so each column is unique")
+    return normalise_coordinates(frame)
+
+
+def _check_path(path: Path) -> str:
+    if not path.exists():
+        raise InputError(f"input file {str(path)!r} does not exist")
+    if path.is_dir():
+        raise InputError(f"input {str(path)!r} is a directory; give a file")
+    kind = READERS.get(path.suffix.lower())
+    if kind is None:
+        raise InputError(f"cannot read {path.name!r}: unknown extension {path.suffix or '(none)'!r}; "
+                         f"supported: {', '.join(sorted(READERS))}")
+    if path.stat().st_size == 0:
+        raise InputError(f"input file {str(path)!r} is empty")
+    return kind
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    text = _decode(path)
+    if not text.strip():
+        raise InputError(f"input file {str(path)!r} is empty")
+    delimiter = ","
+    if path.suffix.lower() == ".tsv":
+        delimiter = "\t"
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
+    _check_duplicate_header(path, text, delimiter)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            na_values=[""], skipinitialspace=True)
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise InputError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(f"input file {str(path)!r} has no header row") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _check_duplicate_header(path: Path, text: str, delimiter: str) -> None:
+    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    names = [h.strip() for h in header]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InputError(f"{path}: duplicated column names {dupes}; rename them so each column is unique")
+
+
+def _decode(path: Path) -> str:
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    for encoding in _ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}: text is neither UTF-8, UTF-16 nor Windows-1252")
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return _from_geo(gpd.read_parquet(path), path)
+    except ValueError:  # plain Parquet without geometry metadata
+        try:
+            return pd.read_parquet(path)
+        except Exception as exc:
+            raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
+    except Exception as exc:
+        raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
+
+
+def _read_geo(path: Path) -> pd.DataFrame:
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:
+        raise InputError(f"{path}: not a readable {path.suffix} file ({str(exc).splitlines()[0]})") from exc
+    return _from_geo(frame, path)
+
+
+def _from_geo(frame: gpd.GeoDataFrame, path: Path) -> pd.DataFrame:
+    """Points to latitude/longitude in WGS84; other geometries to a representative point."""
+    if frame.crs is None:
+        raise InputError(f"{path}: the geometry has no CRS; write it with one (WGS84, EPSG:4326, is expected)")
+    if not frame.crs.equals(settings.CRS):
+        frame = frame.to_crs(settings.CRS)
+    geometry = frame.geometry
+    has_geom = geometry.notna() & ~geometry.is_empty
+    points = geometry.copy()
+    non_point = has_geom & (geometry.geom_type != "Point")
+    points[non_point] = geometry[non_point].representative_point()
+    out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    out["latitude"] = np.where(has_geom, points.y.where(has_geom), np.nan)
+    out["longitude"] = np.where(has_geom, points.x.where(has_geom), np.nan)
+    return out
+
+
+def normalise_coordinates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Find coordinate columns, check ranges, repair swapped pairs; never drop a row."""
+    out = frame.copy()
+    lat_col = _find_column(out, _LAT_NAMES)
+    lon_col = _find_column(out, _LON_NAMES)
+    if lat_col is None or lon_col is None:
+        return out
+    lat = pd.to_numeric(out[lat_col], errors="coerce").astype(float)
+    lon = pd.to_numeric(out[lon_col], errors="coerce").astype(float)
+    note = pd.Series("", index=out.index, dtype=object)
+
+    finite = np.isfinite(lat) & np.isfinite(lon)
+    given = out[lat_col].notna() & (out[lat_col].astype(str).str.strip() != "")
+    note[given & ~finite] = "not finite"
+    swapped = finite & (lat.abs() > 90) & (lon.abs() <= 90)
+    # Inside the region a swapped pair is recognisable even when both values are in range:
+    # latitude 60-75 and longitude 24-38 is the Arabian Sea's far side, not the border.
+    swapped |= finite & lat.between(60, 78) & lon.between(23, 39)
+    lat[swapped], lon[swapped] = lon[swapped], lat[swapped].to_numpy()
+    note[swapped] = "swapped"
+    bad = finite & ((lat.abs() > 90) | (lon.abs() > 180))
+    note[bad] = "out of range"
+    lat[bad | ~finite] = np.nan
+    lon[bad | ~finite] = np.nan
+
+    out = out.drop(columns=[c for c in {lat_col, lon_col} if c not in ("latitude", "longitude")])
+    out["latitude"] = lat
+    out["longitude"] = lon
+    out["coord_note"] = note
+    return out
+
+
+def _find_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    lowered = {str(c).strip().lower(): c for c in frame.columns}
+    for name in names:
+        if name in lowered:
+            return lowered[name]
+    return None

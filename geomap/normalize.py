@@ -1,0 +1,89 @@
+"""Normalisation of place names, shared by the gazetteer index and the queries.
+
+Latin script is folded to lower-case ASCII (diacritics removed, other scripts
+transliterated by unidecode only when the name is Latin-based). Arabic script
+(Pashto, Dari, Urdu) is kept, with its letter variants unified, so ``خوست`` matches
+``خوست`` however it was typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from unidecode import unidecode
+
+# Arabic-script letters that different keyboards and languages write differently.
+_ARABIC_FOLD = str.maketrans({
+    "ي": "ی", "ى": "ی", "ې": "ی", "ۍ": "ی", "ئ": "ی",
+    "ك": "ک", "ڪ": "ک", "ګ": "گ",
+    "ة": "ه", "ۀ": "ه", "ہ": "ه", "ھ": "ه",
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+    "ؤ": "و",
+    "ـ": None,  # tatweel
+})
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_NON_WORD = re.compile(r"[^\w]+")
+_SPACES = re.compile(r"\s+")
+
+#: Words that say what kind of place a name is; removed from the name and kept as a hint.
+KIND_WORDS: dict[str, str] = {
+    "province": "province", "provinces": "province", "wilayat": "province", "velayat": "province",
+    "district": "district", "districts": "district", "agency": "district", "tehsil": "tehsil",
+    "woluswali": "district", "uluswali": "district", "subdivision": "tehsil",
+    "crossing": "crossing", "border crossing": "crossing", "zero point": "crossing", "zero-point": "crossing",
+    "checkpoint": "crossing", "gate": "crossing", "border": "crossing", "terminal": "crossing",
+    "pass": "pass", "valley": "valley", "city": "city", "town": "town", "village": "village",
+    "region": "region", "post": "post", "outpost": "post", "camp": "post",
+    # Vague words: stripped, but they say nothing of the kind of place.
+    "area": "", "areas": "", "vicinity": "", "outskirts": "", "surroundings": "", "sector": "",
+}
+_KIND_ALTERNATIVES = "|".join(sorted((re.escape(w) for w in KIND_WORDS), key=len, reverse=True))
+_KIND_PATTERN = re.compile(r"\b(" + _KIND_ALTERNATIVES + r")\b")
+_LEADING = re.compile(r"^(the|near|outskirts of|in|at|of)\s+")
+
+
+def is_arabic(text: str) -> bool:
+    """True when the text contains Arabic-script letters."""
+    return bool(_ARABIC.search(text))
+
+
+def normalize(name: object) -> str:
+    """Fold a name for matching: ``'Khōst'`` -> ``'khost'``, ``'خوست'`` stays Arabic script."""
+    if not isinstance(name, str):
+        return ""
+    text = unicodedata.normalize("NFKC", name).strip()
+    if is_arabic(text):
+        text = _ARABIC_MARKS.sub("", text.translate(_ARABIC_FOLD))
+        text = text.replace("\u200c", " ").replace("\u200d", "")
+    else:
+        text = unidecode(text).lower().replace("'s ", " ")
+    text = _NON_WORD.sub(" ", text.replace("-", " ")).replace("_", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def split_kind(name: object) -> tuple[str, str]:
+    """Normalise and strip kind words: ``'the Ghulam Khan crossing'`` -> ``('ghulam khan', 'crossing')``.
+
+    If stripping would leave nothing (``'Border'``), the name is kept whole.
+    """
+    text = normalize(name)
+    if is_arabic(text):
+        return text, ""
+    kinds = _KIND_PATTERN.findall(text)
+    stripped = _SPACES.sub(" ", _KIND_PATTERN.sub(" ", text)).strip()
+    while True:
+        shorter = _LEADING.sub("", stripped)
+        if shorter == stripped:
+            break
+        stripped = shorter
+    if not stripped:
+        return text, ""
+    # The most specific hint wins: "border crossing" says crossing, "Khost province" province.
+    hints = [KIND_WORDS[k] for k in kinds]
+    for preferred in ("crossing", "pass", "province", "district", "tehsil", "valley", "post", "city", "town",
+                      "village", "region"):
+        if preferred in hints:
+            return stripped, preferred
+    return stripped, ""
