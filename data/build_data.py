@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import json
 import re
 import sys
@@ -418,6 +419,13 @@ def write_outputs(border, countries, neighbours, provinces, places, districts) -
     districts.to_parquet(HERE / "districts.parquet", index=False, compression="zstd")
 
 
+def write_manifest() -> None:
+    """SHA-256 of every bundled file, so geomap can tell a damaged install from a good one."""
+    files = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix in (".parquet", ".csv", ".js", ".css"))
+    manifest = {p.relative_to(HERE).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    (HERE / "MANIFEST.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--npm-root", type=Path, required=True, help="node_modules holding the npm inputs")
@@ -430,6 +438,7 @@ def main(argv: list[str] | None = None) -> None:
     places, districts = build_places(args.npm_root, world, countries, provinces)
     write_outputs(border, countries, neighbours, provinces, places, districts)
     build_static(args.npm_root)
+    write_manifest()
     print(f"border: {border.vertices.iloc[0]:,} vertices, {border.length_km.iloc[0]:,.1f} km geodesic")
     print(f"provinces: {len(provinces)}; gazetteer: {len(places):,} places; districts: {len(districts):,}")
 

@@ -48,6 +48,8 @@ PlaceOpt = Annotated[str, typer.Option(help="Column holding the place name to ge
 CountryOpt = Annotated[str, typer.Option(help="Optional column with the country (name or ISO2) to prefer.")]
 ProvinceOpt = Annotated[str, typer.Option(help="Optional column with the province to prefer.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+RejectsOpt = Annotated[Path | None, typer.Option(help="Also write the rows that could not be located, with "
+                                                 "input_row and reject_reason, to this CSV.", show_default=False)]
 
 
 def _version(value: bool) -> None:
@@ -102,14 +104,18 @@ def _progress():
         yield report
 
 
-def _print_summary(summary: Summary) -> None:
+def _print_summary(summary: Summary, is_map: bool = False) -> None:
     located = f"{summary.located} located ({summary.given} with coordinates given, {summary.matched} matched"
     located += f", {summary.ambiguous} ambiguous)" if summary.ambiguous else ")"
     typer.echo(f"rows in: {summary.rows_in}  {located}  unmatched: {summary.unmatched}  "
                f"written: {summary.written}" + (f" -> {summary.output}" if summary.output else ""))
-    if summary.unmatched:
-        typer.echo("unmatched rows keep their place name and empty coordinates (geocode_status = unmatched); "
-                   "try `geomap gazetteer search NAME`.")
+    if summary.reasons:
+        where = "not drawn" if is_map else "kept with empty coordinates"
+        detail = "; ".join(f"{n} {reason}" for reason, n in summary.reasons.items())
+        typer.echo(f"without a location ({where}): {detail}"
+                   + (f" -> {summary.rejects}" if summary.rejects else "; list them with --rejects FILE"))
+    if summary.flags:
+        typer.echo("flagged, kept: " + "; ".join(f"{n} {flag}" for flag, n in summary.flags.items()))
 
 
 @app.command("map")
@@ -125,6 +131,7 @@ def map_command(
     place_column: PlaceOpt = settings.PLACE_COLUMN,
     country_column: CountryOpt = settings.COUNTRY_COLUMN,
     province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
+    rejects: RejectsOpt = None,
 ) -> None:
     """Draw incidents on an interactive map (HTML) with the border, crossings and provinces.
 
@@ -136,8 +143,9 @@ def map_command(
         raise typer.Exit(1)
     with _errors(), _progress() as report:
         _, summary = run(input_path, output, title=title, tiles=tiles, place_column=place_column,
-                         country_column=country_column, province_column=province_column, progress=report)
-    _print_summary(summary)
+                         country_column=country_column, province_column=province_column, rejects=rejects,
+                         progress=report)
+    _print_summary(summary, is_map=True)
 
 
 @app.command("geocode")
@@ -147,6 +155,7 @@ def geocode_command(
     place_column: PlaceOpt = settings.PLACE_COLUMN,
     country_column: CountryOpt = settings.COUNTRY_COLUMN,
     province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
+    rejects: RejectsOpt = None,
 ) -> None:
     """Add coordinates to place names, offline.
 
@@ -159,7 +168,8 @@ def geocode_command(
     """
     with _errors(), _progress() as report:
         _, summary = run(input_path, output, stage="geocode", place_column=place_column,
-                         country_column=country_column, province_column=province_column, progress=report)
+                         country_column=country_column, province_column=province_column, rejects=rejects,
+                         progress=report)
     _print_summary(summary)
 
 
@@ -170,6 +180,7 @@ def join_command(
     place_column: PlaceOpt = settings.PLACE_COLUMN,
     country_column: CountryOpt = settings.COUNTRY_COLUMN,
     province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
+    rejects: RejectsOpt = None,
 ) -> None:
     """Measure incidents against the border (geocoding names first where needed).
 
@@ -182,7 +193,8 @@ def join_command(
     """
     with _errors(), _progress() as report:
         _, summary = run(input_path, output, stage="join", place_column=place_column,
-                         country_column=country_column, province_column=province_column, progress=report)
+                         country_column=country_column, province_column=province_column, rejects=rejects,
+                         progress=report)
     _print_summary(summary)
 
 
@@ -230,6 +242,18 @@ def gazetteer_search(
     for r in found.itertuples():
         typer.echo(f"{str(r.name)[:28]:<28} {r.kind:<9} {r.country:<3} {str(r.province)[:22]:<22} "
                    f"{r.latitude:>9.4f} {r.longitude:>10.4f} {r.match_score:>6.0f}")
+
+
+@app.command("verify-data")
+def verify_data() -> None:
+    """Check the bundled data against its checksum manifest (exit code 1 if anything is missing or damaged)."""
+    with _errors():
+        problems = datasets.verify_all()
+    if problems:
+        for problem in problems:
+            typer.echo(f"geomap: error: {problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"bundled data OK: {len(datasets.manifest())} files match their checksums")
 
 
 def main() -> None:

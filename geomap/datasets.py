@@ -7,6 +7,8 @@ same frame back and must not modify it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -25,7 +27,48 @@ def _resource(name: str):
     resource = files(_PACKAGE).joinpath(name)
     if not resource.is_file():
         raise DataError(f"bundled data file {name!r} is missing from the installed package; reinstall geomap")
+    _verify(name, resource.read_bytes())
     return resource
+
+
+@cache
+def manifest() -> dict[str, str]:
+    """SHA-256 of every bundled file, written by data/build_data.py."""
+    resource = files(_PACKAGE).joinpath("MANIFEST.json")
+    if not resource.is_file():
+        raise DataError("bundled data manifest 'MANIFEST.json' is missing; reinstall geomap")
+    return json.loads(resource.read_text(encoding="utf-8"))
+
+
+@cache
+def _verified(name: str, digest: str) -> bool:
+    expected = manifest().get(name)
+    if expected is None:
+        raise DataError(f"bundled data file {name!r} is not in the manifest; reinstall geomap")
+    if digest != expected:
+        raise DataError(f"bundled data file {name!r} is damaged (checksum mismatch); reinstall geomap "
+                        "or rebuild the data with `make data`")
+    return True
+
+
+def _verify(name: str, content: bytes) -> None:
+    _verified(name, hashlib.sha256(content).hexdigest())
+
+
+def verify_all(root: Path | None = None) -> list[str]:
+    """Check every file the manifest names; return the problems found (empty when all is well).
+
+    ``root`` checks a copy of the data folder instead of the installed package.
+    """
+    base = Path(root) if root is not None else None
+    problems = []
+    for name, expected in manifest().items():
+        path = base / name if base is not None else files(_PACKAGE).joinpath(name)
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            problems.append(f"{name}: damaged (checksum mismatch)")
+    return problems
 
 
 def _read_geo(name: str) -> gpd.GeoDataFrame:
@@ -85,6 +128,11 @@ def crossings() -> pd.DataFrame:
     """Curated border crossings and passes, each with the source of its coordinate."""
     places = gazetteer()
     return places[places["kind"].isin(["crossing", "pass"])].reset_index(drop=True)
+
+
+def static_text(name: str) -> str:
+    """A bundled third-party map asset (Leaflet JS/CSS), checked against the manifest."""
+    return _resource(f"static/{name}").read_text(encoding="utf-8")
 
 
 def sample_path() -> Path:

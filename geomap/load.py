@@ -5,7 +5,10 @@ The schema is the input's own columns, kept as they are, plus:
 - ``latitude``/``longitude`` (WGS84) when the input has coordinates: from a point geometry,
   or from columns named like latitude/longitude (``lat``, ``lon``, ``lng``, ``y``, ``x``);
 - ``coord_note``: why a row's coordinates were changed or dropped (``swapped``,
-  ``out of range``, ``not finite``), empty otherwise.
+  ``out of range``, ``not finite``), empty otherwise;
+- ``event_date`` as ISO ``YYYY-MM-DD`` where it can be read (the text as given is kept in
+  ``event_date_raw`` when any value changed), and ``date_note`` = ``unparseable date``
+  for a row whose date cannot be read (the row is kept, its text untouched).
 
 No row is ever dropped: a row whose coordinates cannot be used keeps its place name and
 goes on to be geocoded.
@@ -29,6 +32,8 @@ READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".geojson": "geo", ".jso
 _LAT_NAMES = ("latitude", "lat", "y", "decimallatitude")
 _LON_NAMES = ("longitude", "lon", "lng", "long", "x", "decimallongitude")
 _ENCODINGS = ("utf-8-sig", "cp1252")
+# Spellings of "no value" seen in exported spreadsheets; not worth a flag.
+_EMPTY_TOKENS = ("", "nan", "na", "n/a", "null", "none", "-")
 
 
 def load(path: str | Path) -> pd.DataFrame:
@@ -56,7 +61,7 @@ def load(path: str | Path) -> pd.DataFrame:
     if frame.columns.duplicated().any():
         dupes = sorted(set(frame.columns[frame.columns.duplicated()]))
         raise InputError(f"{path}: duplicated column names {dupes}; rename them so each column is unique")
-    return normalise_coordinates(frame)
+    return normalise_dates(normalise_coordinates(frame))
 
 
 def _check_path(path: Path) -> str:
@@ -119,7 +124,7 @@ def _decode(path: Path) -> str:
 
 def _read_parquet(path: Path) -> pd.DataFrame:
     try:
-        return _from_geo(gpd.read_parquet(path), path)
+        frame = gpd.read_parquet(path)
     except ValueError:  # plain Parquet without geometry metadata
         try:
             return pd.read_parquet(path)
@@ -127,6 +132,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
             raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
     except Exception as exc:
         raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
+    return _from_geo(frame, path)
 
 
 def _read_geo(path: Path) -> pd.DataFrame:
@@ -166,7 +172,8 @@ def normalise_coordinates(frame: pd.DataFrame) -> pd.DataFrame:
     note = pd.Series("", index=out.index, dtype=object)
 
     finite = np.isfinite(lat) & np.isfinite(lon)
-    given = out[lat_col].notna() & (out[lat_col].astype(str).str.strip() != "")
+    text = out[lat_col].astype("string").str.strip().str.lower()
+    given = out[lat_col].notna() & ~text.isin(_EMPTY_TOKENS).fillna(True)
     note[given & ~finite] = "not finite"
     swapped = finite & (lat.abs() > 90) & (lon.abs() <= 90)
     # Inside the region a swapped pair is recognisable even when both values are in range:
@@ -183,6 +190,27 @@ def normalise_coordinates(frame: pd.DataFrame) -> pd.DataFrame:
     out["latitude"] = lat
     out["longitude"] = lon
     out["coord_note"] = note
+    return out
+
+
+def normalise_dates(frame: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
+    """Read the date column into ISO dates; flag, never drop, what cannot be read."""
+    column = column or settings.DATE_COLUMN
+    if column not in frame.columns:
+        return frame
+    out = frame.copy()
+    raw = out[column]
+    text = raw.astype("string").str.strip()
+    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    retry = parsed.isna() & text.notna() & (text != "")
+    if retry.any():  # "19 October 2025", "10/19/2025": slower, so only for what ISO missed
+        parsed[retry] = pd.to_datetime(text[retry], errors="coerce", format="mixed", dayfirst=False)
+    iso = parsed.dt.strftime("%Y-%m-%d")
+    unreadable = parsed.isna() & text.notna() & (text != "")
+    out[column] = iso.where(parsed.notna(), raw).astype(object)
+    if (out[column].astype("string") != raw.astype("string")).fillna(False).any():
+        out[f"{column}_raw"] = raw
+    out["date_note"] = np.where(unreadable, "unparseable date", "")
     return out
 
 

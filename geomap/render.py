@@ -97,11 +97,10 @@ class _Layers(MacroElement):
 
 @lru_cache(maxsize=1)
 def _inline_assets() -> str:
-    vendor = files("geomap.data").joinpath("static")
     own = files("geomap").joinpath("static")
-    css = "\n".join(vendor.joinpath(n).read_text(encoding="utf-8") for n in _VENDOR_CSS)
+    css = "\n".join(datasets.static_text(n) for n in _VENDOR_CSS)
     css += "\n" + own.joinpath("geomap.css").read_text(encoding="utf-8")
-    js = "\n".join(vendor.joinpath(n).read_text(encoding="utf-8") for n in _VENDOR_JS)
+    js = "\n".join(datasets.static_text(n) for n in _VENDOR_JS)
     js += "\n" + own.joinpath("geomap.js").read_text(encoding="utf-8")
     # A literal "</script" inside inlined code would end the element early.
     js = js.replace("</script", "<\\/script")
