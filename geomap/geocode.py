@@ -13,6 +13,7 @@ Every input row comes back, with a ``geocode_status``:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -178,7 +179,13 @@ def resolve(places: list[str], countries: list[str] | None = None, provinces: li
 
 
 def _fuzzy(misses: list[str], index: _Index) -> dict[str, tuple[str, float]]:
-    """Best fuzzy key for each missed name, scored 0-100; batched over all misses at once."""
+    """Best fuzzy key for each missed name, scored 0-100; batched over all misses at once.
+
+    A close spelling is accepted outright (score >= ``settings.FUZZY_CUTOFF``); a looser one
+    only when its consonant skeleton agrees too, which is how transliterations differ
+    ("Peshawer"/"Peshawar", "Khst"/"Khost") while different places differ in consonants
+    ("Razmak"/"Ramak").
+    """
     found: dict[str, tuple[str, float]] = {}
     for script_keys, queries in ((index.arabic_keys, [m for m in misses if is_arabic(m)]),
                                  (index.latin_keys, [m for m in misses if not is_arabic(m)
@@ -187,13 +194,33 @@ def _fuzzy(misses: list[str], index: _Index) -> dict[str, tuple[str, float]]:
             continue
         for start in range(0, len(queries), _FUZZY_CHUNK):
             chunk = queries[start:start + _FUZZY_CHUNK]
-            scores = process.cdist(chunk, script_keys, scorer=fuzz.token_sort_ratio, score_cutoff=settings.FUZZY_CUTOFF,
-                                   dtype=np.uint8, workers=-1)
-            best = scores.argmax(axis=1)
-            for query, column, row in zip(chunk, best, scores, strict=True):
-                if row[column] > 0:
-                    found[query] = (script_keys[column], float(row[column]))
+            scores = process.cdist(chunk, script_keys, scorer=fuzz.token_sort_ratio,
+                                   score_cutoff=settings.FUZZY_LOOSE_CUTOFF, dtype=np.uint8, workers=-1)
+            for query, row in zip(chunk, scores, strict=True):
+                match = _accept(query, row, script_keys)
+                if match is not None:
+                    found[query] = match
     return found
+
+
+def _accept(query: str, row: np.ndarray, keys: list[str]) -> tuple[str, float] | None:
+    for column in np.flatnonzero(row)[np.argsort(-row[np.flatnonzero(row)], kind="stable")]:
+        score = float(row[column])
+        if score >= settings.FUZZY_CUTOFF:
+            return keys[column], score
+        if fuzz.token_sort_ratio(_skeleton(query), _skeleton(keys[column])) >= _SKELETON_CUTOFF:
+            return keys[column], score
+    return None
+
+
+_VOWELS = re.compile(r"[aeiouyhw]+")
+_REPEATS = re.compile(r"(.)\1+")
+_SKELETON_CUTOFF = 90
+
+
+def _skeleton(name: str) -> str:
+    """Consonants only, doubled letters folded: 'peshawer' -> 'psr', 'khost' -> 'kst'."""
+    return " ".join(_REPEATS.sub(r"\1", _VOWELS.sub("", word)) or word for word in name.split())
 
 
 def _country_code(value: str) -> str:

@@ -16,8 +16,10 @@ COUNTRY_COLUMN = "country"
 PROVINCE_COLUMN = "admin1"
 DATE_COLUMN = "event_date"
 
-#: Fuzzy matches scoring below this (0-100, rapidfuzz token_sort_ratio) are left unmatched.
-FUZZY_CUTOFF = 85.0
+#: Fuzzy matches scoring at least this (0-100, rapidfuzz token_sort_ratio) are accepted;
+#: between FUZZY_LOOSE_CUTOFF and this, only when the consonants agree (transliterations).
+FUZZY_CUTOFF = 93.0
+FUZZY_LOOSE_CUTOFF = 80.0
 #: Two candidates whose scores differ by less than this, and that lie farther apart than
 #: AMBIGUOUS_KM, make the row "ambiguous" (the better one is still used).
 AMBIGUOUS_MARGIN = 0.08
