@@ -422,7 +422,10 @@ def _attach_admin(places: pd.DataFrame, countries: gpd.GeoDataFrame, provinces: 
 
 def _importance(places: pd.DataFrame) -> np.ndarray:
     """0..1: how likely a bare mention of this name means this place."""
-    pop = np.log10(places["population"].clip(lower=1).to_numpy()) / 8.0
+    # Population speaks for a settlement's prominence; a district's head count does not make
+    # a bare "Chitral" mean the district rather than the town.
+    settlement = places["kind"].isin(["capital", "city", "town", "village"]).to_numpy()
+    pop = np.where(settlement, np.log10(places["population"].clip(lower=1).to_numpy()) / 8.0, 0.0)
     kind_weight = places["kind"].map({"country": 0.9, "capital": 0.8, "province": 0.55, "city": 0.5,
                                       "crossing": 0.5, "pass": 0.4, "district": 0.4, "region": 0.45,
                                       "valley": 0.35, "tehsil": 0.3, "town": 0.3, "post": 0.3,

@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from geomap.datasets import border, crossings, gazetteer, provinces, sample_path
 from geomap.errors import DataError, GeomapError, InputError, OutputError
+from geomap.extract import extract
 from geomap.geocode import geocode, search
 from geomap.join import join
 from geomap.load import load
@@ -26,5 +27,5 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "DataError", "GeomapError", "InputError", "OutputError", "__version__", "border", "crossings",
-    "gazetteer", "geocode", "join", "load", "provinces", "render", "run", "sample_path", "search",
+    "extract", "gazetteer", "geocode", "join", "load", "provinces", "render", "run", "sample_path", "search",
 ]

@@ -87,3 +87,32 @@ def split_kind(name: object) -> tuple[str, str]:
         if preferred in hints:
             return stripped, preferred
     return stripped, ""
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Fold running text the way :func:`normalize` folds a name, keeping where each character came from.
+
+    Returns the folded text (runs of non-word characters collapsed to one space) and, for
+    each of its characters, the index of the character of ``text`` it came from, so a
+    match found in the folded text can be mapped back to a span of the original.
+    """
+    folded: list[str] = []
+    origin: list[int] = []
+    for position, char in enumerate(text):
+        for piece in _fold_char(char):
+            if not (piece.isalnum() and piece != "_"):
+                piece = " "
+            if piece == " " and (not folded or folded[-1] == " "):
+                continue
+            folded.append(piece)
+            origin.append(position)
+    return "".join(folded), origin
+
+
+def _fold_char(char: str) -> str:
+    char = unicodedata.normalize("NFKC", char)
+    if char == "\u200c":  # zero-width non-joiner separates words in Persian script
+        return " "
+    if _ARABIC.match(char):
+        return _ARABIC_MARKS.sub("", char.translate(_ARABIC_FOLD))
+    return (char if char.isascii() else unidecode(char)).lower()

@@ -1,0 +1,150 @@
+"""Event words, fatality counts and actors in a clause, in an ACLED-like taxonomy.
+
+Event types (ACLED's names): ``Battles``, ``Explosions/Remote violence``, ``Violence against
+civilians``, ``Strategic developments``. When a clause holds words of several types the most
+violent and specific wins (an air strike over a clash, a clash over talks). Words under
+"despite" ("despite a ceasefire, clashes killed ...") are background and do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# (event type, sub-event type, pattern), most specific first.
+_TRIGGER_WORDS = [
+    ("Explosions/Remote violence", "Suicide bomb", r"\bsuicide\s+(?:bomb\w*|attack\w*|blast\w*)|\bcar\s+bomb\w*"),
+    ("Explosions/Remote violence", "Air/drone strike",
+     r"\b(?:air\s*strikes?|air\s*raids?|drone\s+(?:strikes?|attacks?)|aerial\s+(?:strikes?|bombardment)|bombing raids?"
+     r"|(?:air|drone)\s+attacks?)\b"),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack",
+     r"\b(?:shell(?:ing|ed|s)|mortars?|rockets?|artillery|missiles?|bombard\w*)\b"),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED",
+     r"\b(?:bomb(?:s|ing|ings|ed|er|ers)?|blasts?|explosions?|explosives?|IEDs?|landmines?|grenades?)\b"),
+    ("Explosions/Remote violence", "Air/drone strike", r"\b(?:strikes?|struck)\b"),
+    ("Battles", "Armed clash",
+     r"\b(?:clash(?:es|ed)?|fighting|fought|fire\s?fights?|gun\s?fights?|gun\s+battles?|battles?|exchanges?\s+of\s+fire"
+     r"|exchanged\s+fire|attack(?:s|ed|ing)?|ambush(?:es|ed)?|assaults?|raids?|offensive|infiltrat\w+|skirmish\w*"
+     r"|opened\s+fire|fired\s+(?:on|at)|firing|gunfire|operations?|repelled|overran|seized)\b"),
+    ("Violence against civilians", "Abduction/forced disappearance", r"\b(?:abduct\w*|kidnap\w*)\b"),
+    ("Violence against civilians", "Attack", r"\b(?:execut(?:ed|ion|ions)|massacre\w*|assassinat\w+|lynch\w*"
+                                              r"|targeted\s+killings?)\b"),
+    ("Strategic developments", "Agreement",
+     r"\b(?:talks|negotiat\w+|dialogue|cease-?fire|truce|agreement|agreed|deal|accord|peace\s+process|mediat\w+"
+     r"|round\s+of\s+talks|summit)\b"),
+    ("Strategic developments", "Other",
+     r"\b(?:clos(?:ed|ure|ures|ing)|shut|sealed|reopen\w*|suspend\w*|halted)\b"),
+]
+_TRIGGERS = [(kind, sub, re.compile(pattern, re.IGNORECASE)) for kind, sub, pattern in _TRIGGER_WORDS]
+_KILLING = re.compile(r"\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|martyred|slain|lost\s+(?:their|his|her)\s+lives"
+                      r"|death\s+toll|lives)\b", re.IGNORECASE)
+_CIVILIANS = re.compile(r"\b(?:civilians?|women|children|child|journalists?|villagers|residents|worshippers"
+                        r"|students|passengers|family|families)\b", re.IGNORECASE)
+_DESPITE = re.compile(r"\b(?:despite|in\s+violation\s+of|under\s+cover\s+of|notwithstanding)\b[^,;]*", re.IGNORECASE)
+_ORDER = ["Explosions/Remote violence", "Battles", "Violence against civilians", "Strategic developments"]
+
+# --- fatalities -----------------------------------------------------------------------------------
+_WORD_NUMBERS = {w: n for n, w in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
+_WORD_NUMBERS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                      "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12,
+                      # ACLED's convention for vague counts: "dozens" 12, "scores" 20, "hundreds" 100.
+                      "dozens": 12, "scores": 20, "hundreds": 100})
+_NUMBER = re.compile(r"(?<![\w,.-])(?P<number>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(
+    sorted(map(re.escape, _WORD_NUMBERS), key=len, reverse=True)) + r")(?:\s*(?:-|–|to)\s*(?:\d+|\w+))?(?![\w-])",
+    re.IGNORECASE)
+_VICTIMS = re.compile(r"^(?:\W+\w+){0,3}?\W+(?:soldiers?|troops|militants?|civilians?|people|persons|personnel"
+                      r"|fighters?|attackers?|assailants|insurgents?|terrorists?|children|women|men|policemen"
+                      r"|police(?:men)?|officers?|members|cadets|students|workers|journalists?|guards|others"
+                      r"|Taliban|bombers?|villagers|security\s+forces|family\s+members)\b", re.IGNORECASE)
+_KILLED_AFTER = re.compile(r"^\W+(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:killed|dead|died|slain"
+                           r"|martyred|lost)\b", re.IGNORECASE)
+_WOUNDED_NEAR = re.compile(r"\b(?:wound\w*|injur\w*|hurt|arrest\w*|detain\w*|abduct\w*)\b", re.IGNORECASE)
+_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:-?\s*km|kilomet|miles|hours?|days?|weeks?|months?|years?|percent|%|families"
+                                r"|villages|posts|vehicles|containers|round|rounds|points|sites|GMT|am|pm)\b",
+                                re.IGNORECASE)
+
+# --- actors ---------------------------------------------------------------------------------------
+_ACTORS: list[tuple[str, re.Pattern]] = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in [
+    ("TTP", r"\b(?:Pakistani\s+Taliban|Tehr[ei]e?k-[ei]-Taliban(?:\s+Pakistan)?|TTP|Fitna\s+al-Khawarij|khawarij)\b"),
+    ("Taliban (Afghanistan)", r"\b(?:Afghan\s+(?:Taliban|forces|troops|soldiers|border\s+forces|security\s+forces)"
+                              r"|Taliban\s+(?:forces|fighters|government|authorities|administration)"
+                              r"|(?<!Pakistani )(?<!-)Taliban"
+                              r"|Islamic\s+Emirate)\b"),
+    ("Military Forces of Pakistan", r"\b(?:Pakistan(?:i|'s)?\s+(?:\w+\s+)?(?:soldiers|troops|army|military|forces"
+                                    r"|security\s+forces|air\s*force|jets|aircraft|personnel|air\s*strikes?|strikes?"
+                                    r"|shelling|posts)|ISPR|Frontier\s+Corps|Pakistan\s+Army)\b"),
+    ("Police Forces of Pakistan", r"\b(?:Pakistan(?:i)?\s+police|policemen|Federal\s+Constabulary)\b"),
+    ("Civilians", r"\b(?:civilians?|women\s+and\s+children|villagers|journalists?)\b"),
+]]
+#: Who a country stands for in a strategic development (the curated sample's convention).
+GOVERNMENTS = {"PK": "Government of Pakistan", "AF": "Taliban (Afghanistan)", "TR": "Government of Turkey",
+               "QA": "Government of Qatar", "IR": "Government of Iran", "CN": "Government of China",
+               "SA": "Government of Saudi Arabia", "US": "Government of the United States"}
+
+
+@dataclass(frozen=True)
+class Event:
+    """What a clause reports: the event type, its ACLED sub-type, and the word that said so."""
+
+    event_type: str
+    sub_event_type: str
+    trigger: str
+
+
+def classify(clause: str) -> Event | None:
+    """The event a clause reports, or None when it reports none."""
+    text = _background_removed(clause)
+    found = []
+    for kind, sub, pattern in _TRIGGERS:
+        match = pattern.search(text)
+        if match:
+            found.append(Event(kind, sub, match.group(0)))
+    if not found:
+        killing = _KILLING.search(text)
+        if not killing:
+            return None
+        if _CIVILIANS.search(text):
+            return Event("Violence against civilians", "Attack", killing.group(0))
+        return Event("Battles", "Armed clash", killing.group(0))
+    return min(found, key=lambda e: _ORDER.index(e.event_type))
+
+
+def _background_removed(clause: str) -> str:
+    return _DESPITE.sub(lambda m: " " * len(m.group(0)), clause)
+
+
+def fatalities(clause: str) -> int | None:
+    """People reported killed in a clause ("killed five soldiers and 25 militants" -> 30), None if not said."""
+    if not _KILLING.search(clause):
+        return None
+    total, counted = 0, False
+    for match in _NUMBER.finditer(clause):
+        after, before = clause[match.end():match.end() + 60], clause[max(0, match.start() - 30):match.start()]
+        if _NOT_A_COUNT_AFTER.match(after) or re.search(r"\b(?:at|on|since|in|of)\s*$", before, re.IGNORECASE) \
+                and match.group("number").isdigit():
+            continue  # "2,600 km", "on 19", "in 2021"
+        victims = _VICTIMS.match(after) or _KILLED_AFTER.match(after)
+        wounded = _WOUNDED_NEAR.search(before[-25:]) or _WOUNDED_NEAR.search(after.split(" and ")[0][:25])
+        if victims and not wounded:
+            total += _value(match.group("number"))
+            counted = True
+    return total if counted else None
+
+
+def _value(number: str) -> int:
+    number = number.lower().replace(",", "")
+    return int(number) if number.isdigit() else _WORD_NUMBERS[number]
+
+
+def actors(clause: str, countries: list[str], event_type: str) -> list[str]:
+    """Actors named in a clause, ACLED-style; for a strategic development, the governments of the countries named."""
+    found = []
+    clause = _background_removed(clause)
+    for name, pattern in _ACTORS:
+        if pattern.search(clause) and name not in found:
+            found.append(name)
+    if event_type == "Strategic developments":
+        found += [GOVERNMENTS[c] for c in countries if c in GOVERNMENTS and GOVERNMENTS[c] not in found]
+    return found
