@@ -1,9 +1,11 @@
-"""The interactive Folium map: border, crossings, provinces and incidents.
+"""The interactive map: incidents in time, density and uncertainty, with the border around them.
 
-The page carries everything it needs: Leaflet and MarkerCluster are inlined from the
-bundled copies (no CDN), the data travels as JSON inside the page, and all text from the
-data is placed with ``textContent`` by ``static/geomap.js``, never as HTML. Only the tile
-basemap needs a network; without one the bundled country and province polygons remain.
+The page carries everything it needs: Leaflet, Supercluster and Leaflet.heat are inlined
+from bundled copies (no CDN), the data travels as JSON inside the page (incidents as
+compact typed columns, see :mod:`geomap.render.pack`), and all text from the data is
+placed with ``textContent`` by ``static/geomap.js``, never as HTML. With ``offline=True``
+there is no tile layer at all: the bundled country and province polygons are the basemap,
+and the page makes no request.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from pathlib import Path
 import folium
 import numpy as np
 import pandas as pd
-import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geomap import datasets, settings
-from geomap.errors import OutputError
+from geomap import settings
+from geomap.errors import InputError, OutputError
 from geomap.io import atomic_write
+from geomap.render import context
+from geomap.render.incidents import aggregate, encode, located
 
 #: Marker colours for ACLED's event types; anything else is drawn in OTHER_COLOUR.
 EVENT_COLOURS = {
@@ -36,14 +39,14 @@ EVENT_COLOURS = {
     "Riots": "#969696",
 }
 OTHER_COLOUR = "#636363"
-_VENDOR_CSS = ("leaflet.css", "MarkerCluster.css", "MarkerCluster.Default.css")
-_VENDOR_JS = ("leaflet.js", "leaflet.markercluster.js")
+_VENDOR_CSS = ("leaflet.css",)
+_VENDOR_JS = ("leaflet.js", "supercluster.js", "leaflet-heat.js")
 _FRAME_KM = 400.0
-_COUNTRY_FILL = {"AF": "#fdd49e", "PK": "#c7e9c0"}
 
 
 def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border incidents",
-           tiles: str | None = None) -> folium.Map:
+           tiles: str | None = None, *, offline: bool = False, bands: tuple[float, ...] | None = None,
+           segment_km: float | None = None, aggregate_above: int | None = None) -> folium.Map:
     """Build the map for joined incidents (output of :func:`geomap.join`).
 
     Parameters
@@ -55,15 +58,30 @@ def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border 
     tiles
         A tile set folium knows (default :data:`geomap.settings.TILES`); ``"none"`` for no
         tiles, leaving the bundled country and province polygons as the basemap.
+    offline
+        No tile layer whatever ``tiles`` says: the page requests nothing from any network.
+    bands
+        Distances from the border (km) drawn as bands (default :data:`~geomap.settings.BANDS_KM`).
+    segment_km
+        Length of the border pieces incidents are counted by (default :data:`~geomap.settings.SEGMENT_KM`).
+    aggregate_above
+        Above this many located incidents, draw counts in grid cells
+        (default :data:`~geomap.settings.AGGREGATE_ABOVE`).
 
     Returns
     -------
     folium.Map
         Displays inline in Jupyter; ``save()`` or :func:`write_html` writes the page.
     """
-    tiles = settings.TILES if tiles is None else tiles
-    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=True, zoom_start=6,
-                      location=[32.5, 69.0])
+    bands = _check_bands(settings.BANDS_KM if bands is None else bands)
+    segment_km = _check_positive("segment_km", settings.SEGMENT_KM if segment_km is None else segment_km)
+    aggregate_above = settings.AGGREGATE_ABOVE if aggregate_above is None else aggregate_above
+    if aggregate_above < 0:
+        raise InputError(f"aggregate_above must be 0 or more, got {aggregate_above!r}")
+    tiles = "none" if offline else (settings.TILES if tiles is None else tiles)
+
+    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=True, zoom_start=6, location=[32.5, 69.0],
+                      zoom_snap=0.25)
     fmap.default_js, fmap.default_css = [], []  # served inline below, never from a CDN
     tile_layer = None
     if tiles.lower() != "none":
@@ -72,11 +90,34 @@ def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border 
     root = fmap.get_root()
     root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="geomap_title")
     root.header.add_child(Element(_inline_assets()), name="geomap_assets")
-    payload = _payload(incidents, title, tiles)
+    payload = _payload(incidents, title, tiles, bands, segment_km, aggregate_above)
     root.html.add_child(Element(f'<script type="application/json" id="geomap-data">{_safe_json(payload)}</script>'),
                         name="geomap_data")
     fmap.add_child(_Layers(tile_layer))
     return fmap
+
+
+def parse_bands(text: str) -> tuple[float, ...]:
+    """``"10,25,50"`` -> ``(10.0, 25.0, 50.0)``; an empty string means no bands."""
+    try:
+        values = tuple(float(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise InputError(f"bands must be distances in km separated by commas, like '10,25,50'; got {text!r}") from None
+    return _check_bands(values)
+
+
+def _check_bands(values) -> tuple[float, ...]:
+    values = tuple(float(v) for v in values)
+    bad = [v for v in values if not math.isfinite(v) or not 0 < v <= 500]
+    if bad:
+        raise InputError(f"bands must be distances between 0 and 500 km, got {bad[0]!r}")
+    return tuple(sorted(set(values)))
+
+
+def _check_positive(name: str, value: float) -> float:
+    if not (math.isfinite(value) and value > 0):
+        raise InputError(f"{name} must be a positive number of km, got {value!r}")
+    return float(value)
 
 
 class _Layers(MacroElement):
@@ -113,114 +154,70 @@ def _safe_json(payload: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _payload(incidents: pd.DataFrame, title: str, tiles: str) -> dict:
-    located = _located(incidents)
-    counts = located["event_type"].value_counts()
-    categories = [{"name": name, "color": EVENT_COLOURS.get(name, OTHER_COLOUR), "count": int(n)}
-                  for name, n in counts.items()]
-    unlocated = len(incidents) - len(located)
-    summary = f"{len(located)} of {len(incidents)} incidents located"
-    if unlocated:
-        summary += f"; {unlocated} without a location are not drawn"
-    border_coords = _border_coords()
-    # Frame the border and the incidents near it; talks in Doha or Istanbul are drawn but
-    # would otherwise shrink the border region to a corner of the screen.
-    near = pd.to_numeric(located["border_distance_km"], errors="coerce").fillna(0) <= _FRAME_KM
-    lats = np.concatenate([located.loc[near, "lat"].to_numpy(dtype=float), [p[0] for p in border_coords]])
-    lons = np.concatenate([located.loc[near, "lon"].to_numpy(dtype=float), [p[1] for p in border_coords]])
+def _payload(incidents: pd.DataFrame, title: str, tiles: str, bands: tuple[float, ...], segment_km: float,
+             aggregate_above: int) -> dict:
+    points = located(incidents, segment_km, max(bands, default=segment_km))
+    cell_km, period = None, None
+    drawn = points
+    if len(points) > aggregate_above:
+        drawn, cell_km, period = aggregate(points, settings.AGGREGATE_MAX_RECORDS, settings.AGGREGATE_CELL_KM)
+    columns, omitted = encode(drawn, settings.MAP_DATA_BUDGET_BYTES)
+    border = context.segments(segment_km)
     return {
         "title": title,
-        "summary": summary,
+        "summary": _summary(len(incidents), len(points), cell_km, period),
         "tilesLabel": tiles,
+        "offline": tiles.lower() == "none",
         "otherColor": OTHER_COLOUR,
-        "categories": categories,
-        "border": border_coords,
+        "categories": _categories(points),
+        "sides": _sides(points),
+        "incidents": {"n": len(drawn), "incidents": len(points), "cellKm": cell_km, "period": period,
+                      "omitted": omitted, **columns},
+        "precisionRadiusKm": {str(k): v for k, v in settings.PRECISION_RADIUS_KM.items()},
+        "precisionLabel": {str(k): v for k, v in settings.PRECISION_LABEL.items()},
+        "border": border,
         "borderLabel": "Durand Line, OpenStreetMap (2017)",
-        "crossings": _crossings(),
-        "provinces": _provinces_geojson(),
-        "countries": _countries_geojson(),
-        "bounds": [[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]],
-        "incidents": {column: _jsonable(located[column]) for column in located.columns},
+        "segmentKm": segment_km,
+        "segmentBandKm": max(bands, default=None),
+        "bands": context.bands(bands),
+        "crossings": context.crossings(),
+        "districts": context.districts(),
+        "provinces": context.provinces(),
+        "countries": context.countries(),
+        "bounds": _bounds(points, border),
     }
 
 
-_POPUP_FIELDS = {
-    "place": ("place", "location"), "date": ("event_date", "date"), "event_type": ("event_type",),
-    "description": ("description", "notes"), "fatalities": ("fatalities",), "source_url": ("source_url", "url"),
-    "source_name": ("source_name", "source"), "gazetteer_name": ("gazetteer_name",),
-    "feature_kind": ("feature_kind",), "geocode_status": ("geocode_status",), "side": ("side",),
-    "province": ("province",), "district": ("district",), "border_distance_km": ("border_distance_km",),
-    "border_position_km": ("border_position_km",), "nearest_crossing": ("nearest_crossing",),
-    "crossing_distance_km": ("crossing_distance_km",),
-}
+def _summary(rows: int, located_rows: int, cell_km: float | None, period: str | None) -> str:
+    summary = f"{located_rows:,} of {rows:,} incidents located"
+    if rows - located_rows:
+        summary += f"; {rows - located_rows:,} without a location are not drawn"
+    if cell_km:
+        summary += f". Counted in {cell_km:g} km grid cells by {period}"
+    return summary
 
 
-def _located(incidents: pd.DataFrame) -> pd.DataFrame:
-    lat = pd.to_numeric(incidents.get("latitude"), errors="coerce")
-    lon = pd.to_numeric(incidents.get("longitude"), errors="coerce")
-    ok = np.isfinite(lat) & np.isfinite(lon) if lat is not None and lon is not None else None
-    if ok is None:
-        return pd.DataFrame(columns=["lat", "lon", "precision_label", *_POPUP_FIELDS])
-    rows = incidents[ok.to_numpy()]
-    out = pd.DataFrame({"lat": lat[ok].round(5), "lon": lon[ok].round(5)})
-    for field, candidates in _POPUP_FIELDS.items():
-        column = next((c for c in candidates if c in rows.columns), None)
-        out[field] = rows[column] if column else None
-    precision = pd.to_numeric(rows.get("geo_precision"), errors="coerce") if "geo_precision" in rows else None
-    out["precision_label"] = (precision.map(settings.PRECISION_LABEL) if precision is not None else None)
-    out["event_type"] = out["event_type"].fillna("Other").astype(str)
-    return out.reset_index(drop=True)
+def _categories(points: pd.DataFrame) -> list[dict]:
+    counts = points.groupby("event_type")["count"].sum().sort_values(ascending=False)
+    return [{"name": name, "color": EVENT_COLOURS.get(name, OTHER_COLOUR), "count": int(n)}
+            for name, n in counts.items()]
 
 
-def _jsonable(series: pd.Series) -> list:
-    values = series.astype(object).where(series.notna(), None).tolist()
-    return [None if isinstance(v, float) and not math.isfinite(v) else _plain(v) for v in values]
+def _sides(points: pd.DataFrame) -> list[dict]:
+    counts = points["side"].fillna("").value_counts()
+    names = context.country_names()
+    return [{"code": code or None, "name": names.get(code, "outside any country") if code else "no country",
+             "count": int(n)} for code, n in counts.items()]
 
 
-def _plain(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return value
-
-
-@lru_cache(maxsize=1)
-def _border_coords() -> list[list[float]]:
-    line = shapely.simplify(datasets.border().geometry.iloc[0], 0.0003)  # ~30 m: invisible at map zooms
-    return [[round(y, 5), round(x, 5)] for x, y in line.coords]
-
-
-@lru_cache(maxsize=1)
-def _crossings() -> list[dict]:
-    table = datasets.crossings()
-    return [{"name": r.name, "kind": r.kind, "lat": round(r.latitude, 5), "lon": round(r.longitude, 5),
-             "source": r.source, "precision": r.coord_precision}
-            for r in table.itertuples()]
-
-
-@lru_cache(maxsize=1)
-def _provinces_geojson() -> dict:
-    provinces = datasets.provinces()
-    geoms = shapely.set_precision(shapely.simplify(provinces.geometry.values, 0.01), 0.001)
-    return _feature_collection(geoms, [{"name": n, "code": c} for n, c in
-                                       zip(provinces["province"], provinces["province_code"], strict=True)])
-
-
-@lru_cache(maxsize=1)
-def _countries_geojson() -> dict:
-    world = datasets.world()
-    frames = [datasets.countries(), world[world["neighbour"]]]
-    geoms = np.concatenate([shapely.set_precision(shapely.simplify(f.geometry.values, 0.01), 0.001) for f in frames])
-    props = [{"name": n, "fill": _COUNTRY_FILL.get(c, "#e0e0e0")}
-             for f in frames for n, c in zip(f["name"], f["iso2"], strict=True)]
-    return _feature_collection(geoms, props)
-
-
-def _feature_collection(geoms, props: list[dict]) -> dict:
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": p, "geometry": shapely.geometry.mapping(g)}
-                         for g, p in zip(geoms, props, strict=True) if g is not None and not g.is_empty]}
+def _bounds(points: pd.DataFrame, border: list[dict]) -> list[list[float]]:
+    # Frame the border and the incidents near it; talks in Doha or Istanbul are drawn but
+    # would otherwise shrink the border region to a corner of the screen.
+    near = pd.to_numeric(points.get("border_distance_km"), errors="coerce").fillna(0) <= _FRAME_KM
+    line = np.array([p for piece in border for p in piece["line"]])
+    lats = np.concatenate([points.loc[near, "lat"].to_numpy(dtype=float), line[:, 0]])
+    lons = np.concatenate([points.loc[near, "lon"].to_numpy(dtype=float), line[:, 1]])
+    return [[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]]
 
 
 def write_html(fmap: folium.Map, path: str | Path) -> Path:
@@ -231,3 +228,6 @@ def write_html(fmap: folium.Map, path: str | Path) -> Path:
     with atomic_write(path) as tmp:
         fmap.save(str(tmp))
     return path
+
+
+__all__ = ["EVENT_COLOURS", "OTHER_COLOUR", "parse_bands", "render", "write_html"]
