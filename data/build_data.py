@@ -444,6 +444,8 @@ STATIC_ASSETS = {
     "leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
     "MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
     "MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
+    "supercluster.js": "supercluster/dist/supercluster.min.js",
+    "leaflet-heat.js": "leaflet.heat/dist/leaflet-heat.js",
 }
 
 

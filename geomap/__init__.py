@@ -11,6 +11,7 @@ Five lines in a notebook::
 
 from importlib.metadata import PackageNotFoundError, version
 
+from geomap import stats
 from geomap.datasets import border, crossings, gazetteer, provinces, sample_path
 from geomap.errors import DataError, GeomapError, InputError, OutputError
 from geomap.extract import extract
@@ -28,4 +29,5 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "DataError", "GeomapError", "InputError", "OutputError", "__version__", "border", "crossings",
     "extract", "gazetteer", "geocode", "join", "load", "provinces", "render", "run", "sample_path", "search",
+    "stats",
 ]

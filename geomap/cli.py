@@ -14,13 +14,14 @@ from typing import Annotated
 
 import typer
 
-from geomap import __version__, datasets, settings
+from geomap import __version__, datasets, settings, stats
 from geomap.errors import GeomapError
 from geomap.evaluate import evaluate
 from geomap.extract import extract_reports, format_table
 from geomap.geocode import search
 from geomap.io import check_output, write_table
 from geomap.pipeline import STAGES, Summary, run
+from geomap.render import parse_bands
 
 app = typer.Typer(
     name="geomap",
@@ -131,6 +132,12 @@ def map_command(
         "Afghanistan–Pakistan border incidents",
     tiles: Annotated[str, typer.Option(help="Tile basemap name, or 'none' to use only the bundled polygons.")] =
         settings.TILES,
+    offline: Annotated[bool, typer.Option("--offline", help="No tile basemap: one self-contained file that requests "
+                                          "nothing from any network, drawn over the bundled polygons.")] = False,
+    bands: Annotated[str, typer.Option(help="Distance bands around the border, in km, separated by commas "
+                                       "('' for none).")] = ",".join(f"{b:g}" for b in settings.BANDS_KM),
+    aggregate_above: Annotated[int, typer.Option(min=0, help="Above this many located incidents, draw counts in "
+                                                 "grid cells so the page stays small.")] = settings.AGGREGATE_ABOVE,
     place_column: PlaceOpt = settings.PLACE_COLUMN,
     country_column: CountryOpt = settings.COUNTRY_COLUMN,
     province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
@@ -139,16 +146,42 @@ def map_command(
     """Draw incidents on an interactive map (HTML) with the border, crossings and provinces.
 
     Place names are geocoded and every incident is joined with the border first. Open the
-    HTML in any browser; Leaflet is inlined, so only the tile basemap needs a network.
+    HTML in any browser; everything is inlined, so only the tile basemap needs a network
+    (and with --offline there is none). The map has a time slider, clusters, a heatmap,
+    location uncertainty, distance bands and incidents per 50 km of border.
     """
     if output.suffix.lower() not in (".html", ".htm"):
         typer.echo(f"geomap: error: the map is HTML; give an output ending in .html, not {output.name!r}", err=True)
         raise typer.Exit(1)
     with _errors(), _progress() as report:
-        _, summary = run(input_path, output, title=title, tiles=tiles, place_column=place_column,
-                         country_column=country_column, province_column=province_column, rejects=rejects,
-                         progress=report)
+        _, summary = run(input_path, output, title=title, tiles=tiles, offline=offline, bands=parse_bands(bands),
+                         aggregate_above=aggregate_above, place_column=place_column, country_column=country_column,
+                         province_column=province_column, rejects=rejects, progress=report)
     _print_summary(summary, is_map=True)
+
+
+@app.command("stats")
+def stats_command(
+    input_path: InputArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory for the tables (CSV) and charts (PNG).")]
+        = Path("stats"),
+    place_column: PlaceOpt = settings.PLACE_COLUMN,
+    country_column: CountryOpt = settings.COUNTRY_COLUMN,
+    province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
+) -> None:
+    """Tables and charts: incidents by province, by crossing, by 50 km of border and by week.
+
+    Writes by_province, by_crossing, by_segment and by_week, each as .csv and .png. The
+    same tables are in the library: geomap.stats.tables(joined).
+
+    Example:  geomap stats incidents.csv -o stats
+    """
+    with _errors(), _progress() as report:
+        frame, summary = run(input_path, None, stage="join", place_column=place_column,
+                             country_column=country_column, province_column=province_column, progress=report)
+        written = stats.write(frame, output)
+    _print_summary(summary)
+    typer.echo(f"tables and charts: {len(written)} files -> {output}")
 
 
 @app.command("geocode")

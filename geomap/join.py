@@ -19,6 +19,8 @@ JOIN_COLUMNS = [
     "side", "border_distance_km", "border_position_km", "nearest_crossing", "crossing_distance_km",
     "province", "province_code", "district",
 ]
+#: Added after JOIN_COLUMNS: how far the row's location may be off, and whether that reaches the border.
+UNCERTAINTY_COLUMNS = ["uncertainty_km", "side_uncertain"]
 
 
 def join(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -41,7 +43,11 @@ def join(incidents: pd.DataFrame) -> pd.DataFrame:
           tripoint) to the point's nearest point on the line;
         - ``nearest_crossing``, ``crossing_distance_km``: closest curated crossing or pass;
         - ``province``, ``province_code`` (ISO 3166-2), ``district`` (nearest district seat in
-          that province: an approximation, as no district polygons are bundled).
+          that province: an approximation, as no district polygons are bundled);
+        - ``uncertainty_km``: the radius the row's ``geo_precision`` stands for
+          (:data:`geomap.settings.PRECISION_RADIUS_KM`; a row without one counts as an exact place);
+        - ``side_uncertain``: True where that radius reaches the border, so the incident may
+          have happened on the other side.
     """
     if "latitude" not in incidents or "longitude" not in incidents:
         from geomap.geocode import geocode  # a later stage would be a cycle at import time
@@ -62,7 +68,18 @@ def join(incidents: pd.DataFrame) -> pd.DataFrame:
         result[column] = pd.to_numeric(result[column]).round(3)
     for column in JOIN_COLUMNS:
         out[column] = result[column]
-    return out
+    return _with_uncertainty(out)
+
+
+def _with_uncertainty(frame: pd.DataFrame) -> pd.DataFrame:
+    precision = pd.to_numeric(frame["geo_precision"], errors="coerce") if "geo_precision" in frame else None
+    radius = (precision.map(settings.PRECISION_RADIUS_KM) if precision is not None
+              else pd.Series(np.nan, index=frame.index))
+    located = frame["border_distance_km"].notna()
+    radius = radius.where(~located | radius.notna(), settings.PRECISION_RADIUS_KM[1])
+    frame["uncertainty_km"] = radius.astype(float)
+    frame["side_uncertain"] = (frame["border_distance_km"] < radius).astype("boolean").where(located, pd.NA)
+    return frame
 
 
 def _check_coordinates(frame: pd.DataFrame) -> None:

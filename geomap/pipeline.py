@@ -82,7 +82,8 @@ def unlocated(frame: pd.DataFrame, place_column: str | None = None) -> pd.DataFr
 
 def run(input_path: str | Path | None = None, output: str | Path | None = None, *, stage: str = "join",
         place_column: str | None = None, country_column: str | None = None, province_column: str | None = None,
-        title: str | None = None, tiles: str | None = None, rejects: str | Path | None = None,
+        title: str | None = None, tiles: str | None = None, offline: bool = False,
+        bands: tuple[float, ...] | None = None, aggregate_above: int | None = None, rejects: str | Path | None = None,
         progress: Progress | None = None) -> tuple[pd.DataFrame, Summary]:
     """Run the pipeline on a file and optionally write the result.
 
@@ -97,7 +98,7 @@ def run(input_path: str | Path | None = None, output: str | Path | None = None, 
         ``"geocode"`` stops after geocoding; ``"join"`` (default) adds the border columns.
     place_column, country_column, province_column
         Input columns used by the geocoder (defaults in :mod:`geomap.settings`).
-    title, tiles
+    title, tiles, offline, bands, aggregate_above
         Map options, see :func:`geomap.render`.
     rejects
         Optional CSV file for the rows that could not be located, with ``input_row`` and
@@ -129,7 +130,9 @@ def run(input_path: str | Path | None = None, output: str | Path | None = None, 
     written = 0
     if target is not None:
         if target.suffix.lower() in (".html", ".htm"):
-            write_html(render(frame, **({"title": title} if title else {}), tiles=tiles), target)
+            fmap = render(frame, **({"title": title} if title else {}), tiles=tiles, offline=offline, bands=bands,
+                          aggregate_above=aggregate_above)
+            write_html(fmap, target)
             written = int(frame["latitude"].notna().sum())
         else:
             write_table(frame, target)

@@ -32,5 +32,25 @@ PRECISION_LABEL = {1: "place", 2: "district / area", 3: "province / region", 4: 
 
 #: Tile layer of the HTML map (names as folium knows them).
 TILES = "OpenStreetMap"
-#: Incidents above this count are clustered on the map.
-CLUSTER_THRESHOLD = 0
+
+#: Column with how precisely an incident's date is known: ``day``, ``week`` or ``month`` (or
+#: ACLED's ``time_precision`` codes 1, 2, 3). A week-precise date stands for the Monday-to-Sunday
+#: week that contains it, a month-precise date for its calendar month.
+DATE_PRECISION_COLUMN = "date_precision"
+
+#: Distance bands drawn around the border on the map (km).
+BANDS_KM = (10.0, 25.0, 50.0)
+#: Length of the border pieces incidents are counted by (map and ``geomap stats``).
+SEGMENT_KM = 50.0
+
+#: Above this many located incidents the map draws counts in grid cells instead of single
+#: incidents, so that even a million incidents give a page of bounded size.
+AGGREGATE_ABOVE = 200_000
+#: At most this many cell records (cell x time bin x event type x side x border piece) in an
+#: aggregated map; cells and time bins grow until the records fit.
+AGGREGATE_MAX_RECORDS = 350_000
+#: Smallest grid cell of an aggregated map (km, in the region's metric CRS).
+AGGREGATE_CELL_KM = 10.0
+#: Bytes of incident data a map may carry. Every incident always keeps its position, date,
+#: type, side, precision and fatalities; popup fields are added by priority while they fit.
+MAP_DATA_BUDGET_BYTES = 2_000_000

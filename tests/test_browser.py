@@ -1,97 +1,190 @@
-"""The map in a real headless Chromium, with the network blocked: what a user sees."""
+"""The map in a real headless Chromium, with the network blocked: what a user sees and does."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from geomap import geocode, join, render
 from geomap.cli import app
+from geomap.render import write_html
 
 BORDER_RED = (0xB3, 0x00, 0x1B)
+READY = "window.geomapState !== undefined && geomapState.ready"
 
 
 @pytest.fixture(scope="module")
 def sample_map(tmp_path_factory):
     path = tmp_path_factory.mktemp("map") / "map.html"
-    result = CliRunner().invoke(app, ["map", "-o", str(path)])
+    result = CliRunner().invoke(app, ["map", "--offline", "-o", str(path)])
     assert result.exit_code == 0, result.output
     return path
+
+
+def _open(page, path):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if r.url.startswith(("http:", "https:")) else None)
+    page.goto(path.as_uri())
+    page.wait_for_function(READY)
+    return requests
 
 
 def _count_colour(png: bytes, rgb: tuple[int, int, int], tolerance: int = 40) -> int:
     from io import BytesIO
 
-    import numpy as np
     from PIL import Image
 
     pixels = np.asarray(Image.open(BytesIO(png)).convert("RGB"), dtype=int)
     return int((np.abs(pixels - np.array(rgb)) <= tolerance).all(axis=2).sum())
 
 
-def test_sample_map_renders_offline_with_border_and_markers(offline_page, sample_map, artifacts):
+def test_offline_map_renders_with_border_legend_and_no_request(offline_page, sample_map, artifacts):
     page = offline_page
-    page.goto(sample_map.as_uri())
-    page.wait_for_function("window.geomapState !== undefined")
-    page.wait_for_timeout(500)
-    assert page.errors == []
+    requests = _open(page, sample_map)
+    page.wait_for_timeout(300)
+    assert page.errors == [] and requests == []
     state = page.evaluate("""() => ({
-        incidents: geomapState.count,
-        clusters: document.querySelectorAll('.marker-cluster').length,
+        incidents: geomapState.count, clusters: geomapState.clusters(),
         legend: document.querySelector('.geomap-legend').textContent,
         layers: document.querySelector('.leaflet-control-layers').textContent,
+        time: document.querySelector('.geomap-time').textContent,
         zoom: geomapState.map.getZoom()
     })""")
-    assert state["incidents"] >= 30
-    assert state["clusters"] >= 1
-    assert "Battles" in state["legend"] and "incidents located" in state["legend"]
-    assert "Border" in state["layers"] and "Crossings" in state["layers"]
+    assert state["incidents"] >= 30 and state["clusters"] >= 1
+    for text in ("Battles", "incidents located", "Side uncertain", "Within 10 / 25 / 50 km"):
+        assert text in state["legend"]
+    for layer in ("Border", "Crossings", "Heatmap", "Distance bands", "per 50 km of border", "District seats"):
+        assert layer in state["layers"]
+    assert "33 of 33 incidents shown" in state["time"]
     assert state["zoom"] >= 5  # framed on the border, not on the whole world
     png = page.screenshot(path=str(artifacts / "map.png"))
     assert _count_colour(png, BORDER_RED) > 300  # the border line is drawn
 
 
-def test_clicking_a_cluster_zooms_and_a_marker_opens_a_popup(offline_page, sample_map):
+def test_no_control_covers_the_border(offline_page, sample_map):
     page = offline_page
-    page.goto(sample_map.as_uri())
-    page.wait_for_function("window.geomapState !== undefined")
-    before = page.evaluate("geomapState.map.getZoom()")
-    # The biggest cluster holds incidents at several places, so a click must zoom in (a
-    # cluster of one place would spiderfy instead).
-    counts = [int(t) for t in page.locator(".marker-cluster").all_inner_texts()]
-    page.locator(".marker-cluster").nth(counts.index(max(counts))).click()
-    page.wait_for_timeout(800)
-    assert page.evaluate("geomapState.map.getZoom()") > before
-    opened = page.evaluate("""() => {
-        const layers = geomapState.incidents.getLayers();
-        const marker = layers[0];
-        geomapState.incidents.zoomToShowLayer(marker, () => marker.openPopup());
-        return layers.length;
+    _open(page, sample_map)
+    covered = page.evaluate("""() => {
+        const map = geomapState.map;
+        const boxes = [...document.querySelectorAll('.geomap-control, .leaflet-control-zoom, .leaflet-control-layers')]
+            .map(e => e.getBoundingClientRect());
+        const line = [...document.querySelectorAll('.leaflet-container')][0].getBoundingClientRect();
+        let hits = 0, total = 0;
+        for (const piece of JSON.parse(document.getElementById('geomap-data').textContent).border) {
+            for (const [lat, lon] of piece.line) {
+                const p = map.latLngToContainerPoint([lat, lon]);
+                total += 1;
+                if (boxes.some(b => p.x + line.left >= b.left && p.x + line.left <= b.right &&
+                                    p.y + line.top >= b.top && p.y + line.top <= b.bottom)) hits += 1;
+            }
+        }
+        return hits / total;
     }""")
-    assert opened >= 30
+    assert covered < 0.02
+
+
+def test_clicking_a_cluster_zooms_and_an_incident_popup_shows_its_fields(offline_page, sample_map):
+    page = offline_page
+    _open(page, sample_map)
+    before = page.evaluate("geomapState.map.getZoom()")
+    clusters = page.locator(".geomap-cluster:not(.geomap-spot)")
+    counts = [int(t) for t in clusters.all_inner_texts()]
+    clusters.nth(counts.index(max(counts))).click()
+    page.wait_for_timeout(500)
+    assert page.evaluate("geomapState.map.getZoom()") > before
+    page.evaluate("geomapState.open(0)")
     page.wait_for_selector(".geomap-popup", timeout=5000)
     text = page.locator(".geomap-popup").inner_text()
     assert "To border" in text and "Located as" in text and "Precision" in text
 
 
+def test_search_finds_a_crossing(offline_page, sample_map):
+    page = offline_page
+    _open(page, sample_map)
+    page.fill(".geomap-search input", "Torkham")
+    page.press(".geomap-search input", "Enter")
+    page.wait_for_timeout(300)
+    assert page.evaluate("geomapState.map.getZoom()") >= 10
+    center = page.evaluate("[geomapState.map.getCenter().lat, geomapState.map.getCenter().lng]")
+    assert center == pytest.approx([34.11, 71.08], abs=0.05)
+
+
+@pytest.fixture(scope="module")
+def dated_map(tmp_path_factory):
+    """Three incidents: one to the day, one known only to its week, one only to its month."""
+    frame = pd.DataFrame({
+        "event_date": ["2025-10-01", "2025-10-15", "2025-10-20"], "date_precision": ["day", "week", "month"],
+        "latitude": [34.1, 33.0, 31.0], "longitude": [71.1, 70.0, 66.4], "geo_precision": [1, 1, 2],
+        "event_type": ["Battles", "Protests", "Battles"], "description": ["a", "b", "c"],
+    })
+    path = tmp_path_factory.mktemp("dated") / "dated.html"
+    write_html(render(join(frame), offline=True), path)
+    return path
+
+
+def test_time_slider_and_toggles_change_what_is_shown(offline_page, dated_map):
+    page = offline_page
+    _open(page, dated_map)
+    assert page.evaluate("geomapState.visible") == 3
+    # The window is the 7 days ending on the slider's day; days count from 1 Oct.
+    page.select_option(".geomap-time select", "7")
+    page.locator(".geomap-time input[type=range]").fill("2")  # 27 Sep - 3 Oct
+    page.wait_for_function("geomapState.visible === 2")  # the day incident and the month one
+    assert "2 of 3 incidents shown" in page.locator(".geomap-time-count").inner_text()
+    assert "dated only to a week or month" in page.locator(".geomap-time-count").inner_text()
+    page.evaluate("geomapState.setWindow(16, 1)")  # 17 Oct: within the week of 13-19 Oct and the month
+    assert page.evaluate("geomapState.visible") == 2
+    page.evaluate("geomapState.setWindow(30, 'all')")
+    assert page.evaluate("geomapState.visible") == 3
+    page.locator(".geomap-legend label", has_text="Battles").locator("input").uncheck()
+    page.wait_for_function("geomapState.visible === 1")
+    assert page.errors == []
+
+
 def test_hostile_description_shows_as_text_and_runs_nothing(offline_page, tmp_path):
-    import pandas as pd
-
-    from geomap import geocode, join, render
-    from geomap.render import write_html
-
     hostile = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script> `${window.pwned=3}`"
     frame = pd.DataFrame({"place": ["Torkham"], "latitude": [34.11], "longitude": [71.08], "description": [hostile],
-                          "source_url": ["javascript:window.pwned=4"], "event_type": ["Battles"]})
-    path = write_html(render(join(geocode(frame))), tmp_path / "h.html")
+                          "source_url": ["javascript:window.pwned=4"], "event_type": ["<b>Battles</b>"]})
+    path = write_html(render(join(geocode(frame)), offline=True), tmp_path / "h.html")
     page = offline_page
-    page.goto(path.as_uri())
-    page.wait_for_function("window.geomapState !== undefined")
-    page.evaluate("""() => {
-        const marker = geomapState.incidents.getLayers()[0];
-        geomapState.incidents.zoomToShowLayer(marker, () => marker.openPopup());
-    }""")
+    _open(page, path)
+    page.evaluate("geomapState.open(0)")
     page.wait_for_selector(".geomap-popup")
+    page.fill(".geomap-search input", "<img src=x onerror=window.pwned=5>")
+    page.press(".geomap-search input", "Enter")
     page.wait_for_timeout(300)
     assert page.evaluate("window.pwned") is None
     assert hostile in page.locator(".geomap-popup-text").inner_text()
     assert page.locator(".geomap-popup a").count() == 0  # a javascript: link is not made into a link
+    assert "<b>Battles</b>" in page.locator(".geomap-legend").inner_text()
+
+
+def _many(n: int, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "latitude": rng.uniform(29, 35, n), "longitude": rng.uniform(66, 72, n),
+        "event_date": (np.datetime64("2025-01-01") + rng.integers(0, 365, n).astype("timedelta64[D]")).astype(str),
+        "event_type": rng.choice(["Battles", "Protests", "Riots"], n), "side": rng.choice(["AF", "PK"], n),
+        "border_distance_km": rng.uniform(0, 120, n), "border_position_km": rng.uniform(0, 2700, n),
+        "geo_precision": rng.integers(1, 4, n), "fatalities": rng.integers(0, 5, n),
+    })
+
+
+@pytest.mark.parametrize("aggregate_above", [None, 10_000], ids=["points", "cells"])
+def test_a_hundred_thousand_incidents_cluster_filter_and_heat(offline_page, tmp_path, aggregate_above):
+    path = write_html(render(_many(100_000), offline=True, aggregate_above=aggregate_above), tmp_path / "big.html")
+    assert path.stat().st_size < 3_000_000
+    page = offline_page
+    _open(page, path)
+    assert page.evaluate("geomapState.count") == 100_000
+    assert page.evaluate("geomapState.aggregated") == (aggregate_above is not None)
+    assert page.evaluate("geomapState.clusters()") > 10
+    page.evaluate("geomapState.setWindow(40, 30)")
+    assert 0 < page.evaluate("geomapState.visible") < 20_000
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers label", has_text="Heatmap").locator("input").check()
+    page.wait_for_timeout(300)
+    assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
+    assert page.errors == []

@@ -24,7 +24,7 @@ def test_help_teaches_the_first_command():
     result = invoke("--help")
     assert result.exit_code == 0
     assert "geomap map -o map.html" in result.output
-    for command in ("map", "geocode", "join", "border", "gazetteer"):
+    for command in ("map", "stats", "geocode", "join", "border", "gazetteer"):
         assert command in result.output
 
 
@@ -35,6 +35,25 @@ def test_map_of_the_bundled_sample(tmp_path):
     assert out.stat().st_size > 100_000
     assert "rows in: 40" in result.output and "written:" in result.output
     assert "cdn.jsdelivr" not in out.read_text(encoding="utf-8")
+
+
+def test_offline_map_with_bands_and_aggregation(tmp_path):
+    out = tmp_path / "offline.html"
+    result = invoke("map", "--offline", "--bands", "5,20", "--aggregate-above", "10", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "tile.openstreetmap.org" not in html
+    assert '"km":20.0' in html and '"km":5.0' in html and "grid cells" in html
+
+
+def test_stats_writes_tables_and_charts(tmp_path):
+    from geomap import sample_path
+
+    result = invoke("stats", str(sample_path()), "-o", str(tmp_path / "stats"))
+    assert result.exit_code == 0, result.output
+    assert "8 files" in result.output
+    by_week = pd.read_csv(tmp_path / "stats" / "by_week.csv")
+    assert by_week["incidents"].sum() >= 33 and (tmp_path / "stats" / "by_segment.png").exists()
 
 
 def test_geocode_writes_csv_with_the_contract_columns(tmp_path, tiny_incidents, write_csv):
@@ -94,6 +113,8 @@ def test_gazetteer_search_table_and_json():
     (["geocode", "{csv}", "-o", "{tmp}/no/such/dir/out.csv"], "does not exist"),
     (["geocode", "{csv}", "-o", "o.csv", "--place-column", "where"], "no place column 'where'"),
     (["map", "-o", "map.png"], "give an output ending in .html"),
+    (["map", "--bands", "10,far", "-o", "m.html"], "bands must be distances"),
+    (["stats", "{csv}", "-o", "{csv}"], "is a file"),
 ])
 def test_bad_input_is_one_line_on_stderr_and_exit_code_1(tmp_path, tiny_incidents, write_csv, args, message):
     csv = write_csv(tiny_incidents)

@@ -1,0 +1,232 @@
+"""The interactive map: incidents in time, density and uncertainty, with the border around them.
+
+The page carries everything it needs: Leaflet, Supercluster and Leaflet.heat are inlined
+from bundled copies (no CDN), the data travels as JSON inside the page (incidents as
+compact typed columns, see :mod:`geomap.render.pack`), and all text from the data is
+placed with ``textContent`` by ``static/geomap.js``, never as HTML. With ``offline=True``
+there is no tile layer at all: the bundled country and province polygons are the basemap,
+and the page makes no request.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geomap import datasets, settings
+from geomap.errors import InputError, OutputError
+from geomap.io import atomic_write
+from geomap.render import context
+from geomap.render.incidents import aggregate, encode, located
+
+#: Marker colours for ACLED's event types; anything else is drawn in OTHER_COLOUR.
+EVENT_COLOURS = {
+    "Battles": "#d7301f",
+    "Explosions/Remote violence": "#fc8d59",
+    "Violence against civilians": "#7a0177",
+    "Strategic developments": "#3182bd",
+    "Protests": "#31a354",
+    "Riots": "#969696",
+}
+OTHER_COLOUR = "#636363"
+_VENDOR_CSS = ("leaflet.css",)
+_VENDOR_JS = ("leaflet.js", "supercluster.js", "leaflet-heat.js")
+_FRAME_KM = 400.0
+
+
+def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border incidents",
+           tiles: str | None = None, *, offline: bool = False, bands: tuple[float, ...] | None = None,
+           segment_km: float | None = None, aggregate_above: int | None = None) -> folium.Map:
+    """Build the map for joined incidents (output of :func:`geomap.join`).
+
+    Parameters
+    ----------
+    incidents
+        Rows without coordinates are counted in the legend but not drawn.
+    title
+        Shown in the legend and as the page title (escaped).
+    tiles
+        A tile set folium knows (default :data:`geomap.settings.TILES`); ``"none"`` for no
+        tiles, leaving the bundled country and province polygons as the basemap.
+    offline
+        No tile layer whatever ``tiles`` says: the page requests nothing from any network.
+    bands
+        Distances from the border (km) drawn as bands (default :data:`~geomap.settings.BANDS_KM`).
+    segment_km
+        Length of the border pieces incidents are counted by (default :data:`~geomap.settings.SEGMENT_KM`).
+    aggregate_above
+        Above this many located incidents, draw counts in grid cells
+        (default :data:`~geomap.settings.AGGREGATE_ABOVE`).
+
+    Returns
+    -------
+    folium.Map
+        Displays inline in Jupyter; ``save()`` or :func:`write_html` writes the page.
+    """
+    bands = _check_bands(settings.BANDS_KM if bands is None else bands)
+    segment_km = _check_positive("segment_km", settings.SEGMENT_KM if segment_km is None else segment_km)
+    aggregate_above = settings.AGGREGATE_ABOVE if aggregate_above is None else aggregate_above
+    if aggregate_above < 0:
+        raise InputError(f"aggregate_above must be 0 or more, got {aggregate_above!r}")
+    tiles = "none" if offline else (settings.TILES if tiles is None else tiles)
+
+    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=True, zoom_start=6, location=[32.5, 69.0],
+                      zoom_snap=0.25)
+    fmap.default_js, fmap.default_css = [], []  # served inline below, never from a CDN
+    tile_layer = None
+    if tiles.lower() != "none":
+        tile_layer = folium.TileLayer(tiles, name=tiles)
+        tile_layer.add_to(fmap)
+    root = fmap.get_root()
+    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="geomap_title")
+    root.header.add_child(Element(_inline_assets()), name="geomap_assets")
+    payload = _payload(incidents, title, tiles, bands, segment_km, aggregate_above)
+    root.html.add_child(Element(f'<script type="application/json" id="geomap-data">{_safe_json(payload)}</script>'),
+                        name="geomap_data")
+    fmap.add_child(_Layers(tile_layer))
+    return fmap
+
+
+def parse_bands(text: str) -> tuple[float, ...]:
+    """``"10,25,50"`` -> ``(10.0, 25.0, 50.0)``; an empty string means no bands."""
+    try:
+        values = tuple(float(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise InputError(f"bands must be distances in km separated by commas, like '10,25,50'; got {text!r}") from None
+    return _check_bands(values)
+
+
+def _check_bands(values) -> tuple[float, ...]:
+    values = tuple(float(v) for v in values)
+    bad = [v for v in values if not math.isfinite(v) or not 0 < v <= 500]
+    if bad:
+        raise InputError(f"bands must be distances between 0 and 500 km, got {bad[0]!r}")
+    return tuple(sorted(set(values)))
+
+
+def _check_positive(name: str, value: float) -> float:
+    if not (math.isfinite(value) and value > 0):
+        raise InputError(f"{name} must be a positive number of km, got {value!r}")
+    return float(value)
+
+
+class _Layers(MacroElement):
+    """Calls geomapRender once folium has created the map and its tile layer."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        geomapRender({{ this._parent.get_name() }}, {{ this.tiles_name }},
+                     JSON.parse(document.getElementById("geomap-data").textContent));
+        {% endmacro %}
+    """)
+
+    def __init__(self, tile_layer: folium.TileLayer | None) -> None:
+        super().__init__()
+        self._name = "GeomapLayers"
+        self.tiles_name = tile_layer.get_name() if tile_layer is not None else "null"
+
+
+@lru_cache(maxsize=1)
+def _inline_assets() -> str:
+    own = files("geomap").joinpath("static")
+    css = "\n".join(datasets.static_text(n) for n in _VENDOR_CSS)
+    css += "\n" + own.joinpath("geomap.css").read_text(encoding="utf-8")
+    js = "\n".join(datasets.static_text(n) for n in _VENDOR_JS)
+    js += "\n" + own.joinpath("geomap.js").read_text(encoding="utf-8")
+    # A literal "</script" inside inlined code would end the element early.
+    js = js.replace("</script", "<\\/script")
+    return f"<style>\n{css}\n</style>\n<script>\n{js}\n</script>"
+
+
+def _safe_json(payload: dict) -> str:
+    text = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _payload(incidents: pd.DataFrame, title: str, tiles: str, bands: tuple[float, ...], segment_km: float,
+             aggregate_above: int) -> dict:
+    points = located(incidents, segment_km, max(bands, default=segment_km))
+    cell_km, period = None, None
+    drawn = points
+    if len(points) > aggregate_above:
+        drawn, cell_km, period = aggregate(points, settings.AGGREGATE_MAX_RECORDS, settings.AGGREGATE_CELL_KM)
+    columns, omitted = encode(drawn, settings.MAP_DATA_BUDGET_BYTES)
+    border = context.segments(segment_km)
+    return {
+        "title": title,
+        "summary": _summary(len(incidents), len(points), cell_km, period),
+        "tilesLabel": tiles,
+        "offline": tiles.lower() == "none",
+        "otherColor": OTHER_COLOUR,
+        "categories": _categories(points),
+        "sides": _sides(points),
+        "incidents": {"n": len(drawn), "incidents": len(points), "cellKm": cell_km, "period": period,
+                      "omitted": omitted, **columns},
+        "precisionRadiusKm": {str(k): v for k, v in settings.PRECISION_RADIUS_KM.items()},
+        "precisionLabel": {str(k): v for k, v in settings.PRECISION_LABEL.items()},
+        "border": border,
+        "borderLabel": "Durand Line, OpenStreetMap (2017)",
+        "segmentKm": segment_km,
+        "segmentBandKm": max(bands, default=None),
+        "bands": context.bands(bands),
+        "crossings": context.crossings(),
+        "districts": context.districts(),
+        "provinces": context.provinces(),
+        "countries": context.countries(),
+        "bounds": _bounds(points, border),
+    }
+
+
+def _summary(rows: int, located_rows: int, cell_km: float | None, period: str | None) -> str:
+    summary = f"{located_rows:,} of {rows:,} incidents located"
+    if rows - located_rows:
+        summary += f"; {rows - located_rows:,} without a location are not drawn"
+    if cell_km:
+        summary += f". Counted in {cell_km:g} km grid cells by {period}"
+    return summary
+
+
+def _categories(points: pd.DataFrame) -> list[dict]:
+    counts = points.groupby("event_type")["count"].sum().sort_values(ascending=False)
+    return [{"name": name, "color": EVENT_COLOURS.get(name, OTHER_COLOUR), "count": int(n)}
+            for name, n in counts.items()]
+
+
+def _sides(points: pd.DataFrame) -> list[dict]:
+    counts = points["side"].fillna("").value_counts()
+    names = context.country_names()
+    return [{"code": code or None, "name": names.get(code, "outside any country") if code else "no country",
+             "count": int(n)} for code, n in counts.items()]
+
+
+def _bounds(points: pd.DataFrame, border: list[dict]) -> list[list[float]]:
+    # Frame the border and the incidents near it; talks in Doha or Istanbul are drawn but
+    # would otherwise shrink the border region to a corner of the screen.
+    near = pd.to_numeric(points.get("border_distance_km"), errors="coerce").fillna(0) <= _FRAME_KM
+    line = np.array([p for piece in border for p in piece["line"]])
+    lats = np.concatenate([points.loc[near, "lat"].to_numpy(dtype=float), line[:, 0]])
+    lons = np.concatenate([points.loc[near, "lon"].to_numpy(dtype=float), line[:, 1]])
+    return [[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]]
+
+
+def write_html(fmap: folium.Map, path: str | Path) -> Path:
+    """Write the map atomically: a temporary file renamed into place, so a failed run leaves no half page."""
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise OutputError(f"map output must end in .html, got {str(path)!r}")
+    with atomic_write(path) as tmp:
+        fmap.save(str(tmp))
+    return path
+
+
+__all__ = ["EVENT_COLOURS", "OTHER_COLOUR", "parse_bands", "render", "write_html"]

@@ -1,0 +1,148 @@
+"""Incidents for the page: one compact record per incident, or per grid cell above a threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geomap.dates import incident_window, week_start
+from geomap.geodesy import from_region, to_region
+from geomap.render.pack import pack_coordinates, pack_flags, pack_numbers, pack_strings, packed_size
+
+#: Popup fields, most useful first: they join the page in this order while the data budget
+#: allows. Each maps to the input columns that may hold it.
+POPUP_FIELDS = {
+    "place": ("place", "location"), "border_distance_km": ("border_distance_km",),
+    "province": ("province",), "nearest_crossing": ("nearest_crossing",),
+    "crossing_distance_km": ("crossing_distance_km",), "border_position_km": ("border_position_km",),
+    "district": ("district",), "gazetteer_name": ("gazetteer_name",), "feature_kind": ("feature_kind",),
+    "geocode_status": ("geocode_status",), "source_name": ("source_name", "source"),
+    "description": ("description", "notes"), "source_url": ("source_url", "url"),
+}
+_KM_FIELDS = {"border_distance_km", "crossing_distance_km", "border_position_km"}
+
+
+def located(incidents: pd.DataFrame, segment_km: float, band_km: float) -> pd.DataFrame:
+    """One row per incident with coordinates, in the columns the page needs."""
+    lat = pd.to_numeric(incidents["latitude"], errors="coerce") if "latitude" in incidents else None
+    lon = pd.to_numeric(incidents["longitude"], errors="coerce") if "longitude" in incidents else None
+    if lat is None or lon is None:
+        return _empty()
+    rows = incidents[(np.isfinite(lat) & np.isfinite(lon)).to_numpy()]
+    window = incident_window(rows)
+    out = pd.DataFrame({
+        "lat": lat[rows.index], "lon": lon[rows.index], "start": window["start"],
+        "span": (window["end"] - window["start"]).dt.days + 1,
+        "event_type": _text(rows, "event_type").fillna("Other"),
+        "side": _text(rows, "side"),
+        "side_uncertain": rows.get("side_uncertain", pd.NA),
+        "precision": pd.to_numeric(rows["geo_precision"], errors="coerce") if "geo_precision" in rows else np.nan,
+        "fatalities": pd.to_numeric(rows["fatalities"], errors="coerce") if "fatalities" in rows else np.nan,
+        "segment": _segment(rows, segment_km, band_km),
+        "count": 1,
+    })
+    for field, candidates in POPUP_FIELDS.items():
+        column = next((c for c in candidates if c in rows.columns), None)
+        out[field] = rows[column] if column else None
+    return out.reset_index(drop=True)
+
+
+def _empty() -> pd.DataFrame:
+    columns = ["lat", "lon", "start", "span", "event_type", "side", "side_uncertain", "precision", "fatalities",
+               "segment", "count", *POPUP_FIELDS]
+    frame = pd.DataFrame(columns=columns)
+    frame["start"] = pd.to_datetime(frame["start"])
+    return frame
+
+
+def _text(rows: pd.DataFrame, column: str) -> pd.Series:
+    if column not in rows:
+        return pd.Series(None, index=rows.index, dtype=object)
+    values = rows[column].astype(object)
+    return values.where(values.notna() & (values.astype(str) != ""), None).map(lambda v: v if v is None else str(v))
+
+
+def _segment(rows: pd.DataFrame, segment_km: float, band_km: float) -> pd.Series:
+    """Index of the piece of border an incident counts for; none beyond the outermost band."""
+    if "border_position_km" not in rows or "border_distance_km" not in rows:
+        return pd.Series(np.nan, index=rows.index)
+    position = pd.to_numeric(rows["border_position_km"], errors="coerce")
+    near = pd.to_numeric(rows["border_distance_km"], errors="coerce") <= band_km
+    return np.floor(position / segment_km).where(near)
+
+
+#: Coarsening steps of an aggregated map, finest first: (cell size as a multiple of the
+#: smallest cell, time bin). Space and time coarsen in turn so neither is sacrificed alone.
+_LADDER = ((1, "week"), (2, "week"), (1, "month"), (2, "month"), (4, "month"), (8, "month"), (16, "month"),
+           (32, "quarter"), (64, "year"))
+
+
+def aggregate(points: pd.DataFrame, max_records: int, cell_km: float) -> tuple[pd.DataFrame, float, str]:
+    """Sum incidents by grid cell, time bin, event type, side and piece of border.
+
+    Cells are squares in the region's metric CRS. Cells and time bins grow along
+    :data:`_LADDER` until the records fit in ``max_records``. Returns the records (at cell
+    centres, ``count`` incidents each), the cell size (km) and the time bin used.
+    """
+    x, y = to_region(points["lon"].to_numpy(dtype=float), points["lat"].to_numpy(dtype=float))
+    end = points["start"] + pd.to_timedelta(points["span"] - 1, unit="D")
+    for factor, period in _LADDER:
+        size = cell_km * factor
+        keys = pd.DataFrame({"ix": np.floor(x / (size * 1000)).astype(np.int64),
+                             "iy": np.floor(y / (size * 1000)).astype(np.int64),
+                             "bin": _time_bin(points["start"], period), "event_type": points["event_type"],
+                             "side": points["side"], "segment": points["segment"]})
+        groups = keys.groupby(list(keys.columns), dropna=False, sort=False)
+        if groups.ngroups <= max_records:
+            break
+    frame = keys.assign(count=points["count"].to_numpy(), fatalities=points["fatalities"].to_numpy(),
+                        uncertain=points["side_uncertain"].fillna(False).astype(bool).to_numpy(), end=end.to_numpy())
+    records = frame.groupby(list(keys.columns), dropna=False, sort=False).agg(
+        count=("count", "sum"), fatalities=("fatalities", "sum"), uncertain=("uncertain", "sum"),
+        end=("end", "max")).reset_index()
+    lon, lat = from_region((records["ix"].to_numpy() + 0.5) * size * 1000,
+                           (records["iy"].to_numpy() + 0.5) * size * 1000)
+    return pd.DataFrame({
+        "lat": lat, "lon": lon, "start": records["bin"], "span": (records["end"] - records["bin"]).dt.days + 1,
+        "event_type": records["event_type"], "side": records["side"], "segment": records["segment"],
+        "count": records["count"], "fatalities": records["fatalities"], "uncertain": records["uncertain"],
+    }), size, period
+
+
+def _time_bin(start: pd.Series, period: str) -> pd.Series:
+    if period == "week":
+        return week_start(start)
+    return start.dt.to_period({"month": "M", "quarter": "Q", "year": "Y"}[period]).dt.start_time
+
+
+def encode(points: pd.DataFrame, budget_bytes: int) -> tuple[dict, list[str]]:
+    """The page's incident columns: the core always, popup fields by priority while they fit.
+
+    Returns the columns and the names of popup fields left out.
+    """
+    day0 = points["start"].min()
+    days = (points["start"] - day0).dt.days if pd.notna(day0) else pd.Series(np.nan, index=points.index)
+    columns = {
+        "lat": pack_coordinates(points["lat"]), "lon": pack_coordinates(points["lon"]),
+        "day": pack_numbers(days), "span": pack_numbers(points["span"]),
+        "event_type": pack_strings(points["event_type"]), "side": pack_strings(points["side"]),
+        "fatalities": pack_numbers(points["fatalities"]), "segment": pack_numbers(points["segment"]),
+    }
+    if "uncertain" in points:  # grid cells: how many of the cell's incidents may be on the other side
+        columns["count"] = pack_numbers(points["count"])
+        columns["uncertain"] = pack_numbers(points["uncertain"])
+    else:
+        columns["side_uncertain"] = pack_flags(points["side_uncertain"])
+        columns["precision"] = pack_numbers(points["precision"])
+    used = sum(packed_size(c) for c in columns.values())
+    omitted = []
+    for field in POPUP_FIELDS:
+        if field not in points or points[field].isna().all():
+            continue
+        column = (pack_numbers(points[field], 0.1) if field in _KM_FIELDS else pack_strings(points[field]))
+        if used + packed_size(column) > budget_bytes:
+            omitted.append(field)
+            continue
+        columns[field] = column
+        used += packed_size(column)
+    return {"day0": day0.date().isoformat() if pd.notna(day0) else None, "columns": columns}, omitted
