@@ -48,6 +48,24 @@ PlaceOpt = Annotated[str, typer.Option(help="Column holding the place name to ge
 CountryOpt = Annotated[str, typer.Option(help="Optional column with the country (name or ISO2) to prefer.")]
 ProvinceOpt = Annotated[str, typer.Option(help="Optional column with the province to prefer.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+InputsArg = Annotated[list[Path], typer.Argument(
+    help="Incident files: .csv (ACLED, UCDP GED or any CSV), GDELT 2.0 event files, .geojson, .parquet or .gpkg. "
+         "Several files are read together, each row keeping its source_dataset and source_id.", show_default=False)]
+# Plain strings, validated by the library: a bad value is then one line and exit code 1.
+FormatOpt = Annotated[str | None, typer.Option(
+    "--format", help="Source format: acled, ucdp, gdelt or generic (default: detected from the columns).",
+    show_default=False)]
+ColumnsOpt = Annotated[str | None, typer.Option(
+    help="Which input column holds which geomap column, e.g. place=location,event_date=date.", show_default=False)]
+EngineOpt = Annotated[str, typer.Option(help="local (in this process) or dask (partitioned, out of core).")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    help="Dask scheduler address for --engine dask (default: a local cluster).", show_default=False)]
+DedupeKmOpt = Annotated[float | None, typer.Option(
+    help=f"Link likely duplicates across sources within this many km (default {settings.DEDUPE_KM:g} "
+         "when --dedupe-days is given).", show_default=False)]
+DedupeDaysOpt = Annotated[float | None, typer.Option(
+    help=f"... and this many days (default {settings.DEDUPE_DAYS:g} when --dedupe-km is given).",
+    show_default=False)]
 
 
 def _version(value: bool) -> None:
@@ -125,6 +143,8 @@ def map_command(
     place_column: PlaceOpt = settings.PLACE_COLUMN,
     country_column: CountryOpt = settings.COUNTRY_COLUMN,
     province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
+    format: FormatOpt = None,
+    columns: ColumnsOpt = None,
 ) -> None:
     """Draw incidents on an interactive map (HTML) with the border, crossings and provinces.
 
@@ -136,17 +156,24 @@ def map_command(
         raise typer.Exit(1)
     with _errors(), _progress() as report:
         _, summary = run(input_path, output, title=title, tiles=tiles, place_column=place_column,
-                         country_column=country_column, province_column=province_column, progress=report)
+                         country_column=country_column, province_column=province_column, format=format,
+                         columns=columns, progress=report)
     _print_summary(summary)
 
 
 @app.command("geocode")
 def geocode_command(
-    input_path: InputArg,
+    input_paths: InputsArg,
     output: OutputOpt,
     place_column: PlaceOpt = settings.PLACE_COLUMN,
     country_column: CountryOpt = settings.COUNTRY_COLUMN,
     province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
+    format: FormatOpt = None,
+    columns: ColumnsOpt = None,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    dedupe_km: DedupeKmOpt = None,
+    dedupe_days: DedupeDaysOpt = None,
 ) -> None:
     """Add coordinates to place names, offline.
 
@@ -158,18 +185,26 @@ def geocode_command(
     Example:  geomap geocode incidents.csv -o located.csv --place-column location
     """
     with _errors(), _progress() as report:
-        _, summary = run(input_path, output, stage="geocode", place_column=place_column,
-                         country_column=country_column, province_column=province_column, progress=report)
+        _, summary = run(input_paths, output, stage="geocode", place_column=place_column,
+                         country_column=country_column, province_column=province_column, format=format,
+                         columns=columns, engine=engine, scheduler=scheduler, dedupe_km=dedupe_km,
+                         dedupe_days=dedupe_days, progress=report)
     _print_summary(summary)
 
 
 @app.command("join")
 def join_command(
-    input_path: InputArg,
+    input_paths: InputsArg,
     output: OutputOpt,
     place_column: PlaceOpt = settings.PLACE_COLUMN,
     country_column: CountryOpt = settings.COUNTRY_COLUMN,
     province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
+    format: FormatOpt = None,
+    columns: ColumnsOpt = None,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    dedupe_km: DedupeKmOpt = None,
+    dedupe_days: DedupeDaysOpt = None,
 ) -> None:
     """Measure incidents against the border (geocoding names first where needed).
 
@@ -179,10 +214,14 @@ def join_command(
     province_code (ISO 3166-2) and district (nearest district seat: approximate).
 
     Example:  geomap join incidents.csv -o joined.parquet
+              geomap join acled.csv ucdp.csv 20251012.export.CSV -o all.parquet --dedupe-km 5
+              geomap join big.export.CSV -o big.parquet --engine dask   (a GeoParquet folder)
     """
     with _errors(), _progress() as report:
-        _, summary = run(input_path, output, stage="join", place_column=place_column,
-                         country_column=country_column, province_column=province_column, progress=report)
+        _, summary = run(input_paths, output, stage="join", place_column=place_column,
+                         country_column=country_column, province_column=province_column, format=format,
+                         columns=columns, engine=engine, scheduler=scheduler, dedupe_km=dedupe_km,
+                         dedupe_days=dedupe_days, progress=report)
     _print_summary(summary)
 
 

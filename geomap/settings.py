@@ -32,3 +32,8 @@ PRECISION_LABEL = {1: "place", 2: "district / area", 3: "province / region", 4: 
 TILES = "OpenStreetMap"
 #: Incidents above this count are clustered on the map.
 CLUSTER_THRESHOLD = 0
+
+#: Rows from different sources closer than this (km), at most DEDUPE_DAYS apart and of the same
+#: event_category are linked as likely duplicates (``--dedupe-km``, ``--dedupe-days``).
+DEDUPE_KM = 5.0
+DEDUPE_DAYS = 2.0
