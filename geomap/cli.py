@@ -54,6 +54,24 @@ ProvinceOpt = Annotated[str, typer.Option(help="Optional column with the provinc
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 RejectsOpt = Annotated[Path | None, typer.Option(help="Also write the rows that could not be located, with "
                                                  "input_row and reject_reason, to this CSV.", show_default=False)]
+InputsArg = Annotated[list[Path], typer.Argument(
+    help="Incident files: .csv (ACLED, UCDP GED or any CSV), GDELT 2.0 event files, .geojson, .parquet or .gpkg. "
+         "Several files are read together, each row keeping its source_dataset and source_id.", show_default=False)]
+# Plain strings, validated by the library: a bad value is then one line and exit code 1.
+FormatOpt = Annotated[str | None, typer.Option(
+    "--format", help="Source format: acled, ucdp, gdelt or generic (default: detected from the columns).",
+    show_default=False)]
+ColumnsOpt = Annotated[str | None, typer.Option(
+    help="Which input column holds which geomap column, e.g. place=location,event_date=date.", show_default=False)]
+EngineOpt = Annotated[str, typer.Option(help="local (in this process) or dask (partitioned, out of core).")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    help="Dask scheduler address for --engine dask (default: a local cluster).", show_default=False)]
+DedupeKmOpt = Annotated[float | None, typer.Option(
+    help=f"Link likely duplicates across sources within this many km (default {settings.DEDUPE_KM:g} "
+         "when --dedupe-days is given).", show_default=False)]
+DedupeDaysOpt = Annotated[float | None, typer.Option(
+    help=f"... and this many days (default {settings.DEDUPE_DAYS:g} when --dedupe-km is given).",
+    show_default=False)]
 
 
 def _version(value: bool) -> None:
@@ -142,6 +160,8 @@ def map_command(
     country_column: CountryOpt = settings.COUNTRY_COLUMN,
     province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
     rejects: RejectsOpt = None,
+    format: FormatOpt = None,
+    columns: ColumnsOpt = None,
 ) -> None:
     """Draw incidents on an interactive map (HTML) with the border, crossings and provinces.
 
@@ -156,7 +176,8 @@ def map_command(
     with _errors(), _progress() as report:
         _, summary = run(input_path, output, title=title, tiles=tiles, offline=offline, bands=parse_bands(bands),
                          aggregate_above=aggregate_above, place_column=place_column, country_column=country_column,
-                         province_column=province_column, rejects=rejects, progress=report)
+                         province_column=province_column, format=format, columns=columns, rejects=rejects,
+                         progress=report)
     _print_summary(summary, is_map=True)
 
 
@@ -186,12 +207,18 @@ def stats_command(
 
 @app.command("geocode")
 def geocode_command(
-    input_path: InputArg,
+    input_paths: InputsArg,
     output: OutputOpt,
     place_column: PlaceOpt = settings.PLACE_COLUMN,
     country_column: CountryOpt = settings.COUNTRY_COLUMN,
     province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
     rejects: RejectsOpt = None,
+    format: FormatOpt = None,
+    columns: ColumnsOpt = None,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    dedupe_km: DedupeKmOpt = None,
+    dedupe_days: DedupeDaysOpt = None,
 ) -> None:
     """Add coordinates to place names, offline.
 
@@ -203,20 +230,28 @@ def geocode_command(
     Example:  geomap geocode incidents.csv -o located.csv --place-column location
     """
     with _errors(), _progress() as report:
-        _, summary = run(input_path, output, stage="geocode", place_column=place_column,
-                         country_column=country_column, province_column=province_column, rejects=rejects,
+        _, summary = run(input_paths, output, stage="geocode", place_column=place_column,
+                         country_column=country_column, province_column=province_column, format=format,
+                         columns=columns, engine=engine, scheduler=scheduler, dedupe_km=dedupe_km,
+                         dedupe_days=dedupe_days, rejects=rejects,
                          progress=report)
     _print_summary(summary)
 
 
 @app.command("join")
 def join_command(
-    input_path: InputArg,
+    input_paths: InputsArg,
     output: OutputOpt,
     place_column: PlaceOpt = settings.PLACE_COLUMN,
     country_column: CountryOpt = settings.COUNTRY_COLUMN,
     province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
     rejects: RejectsOpt = None,
+    format: FormatOpt = None,
+    columns: ColumnsOpt = None,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    dedupe_km: DedupeKmOpt = None,
+    dedupe_days: DedupeDaysOpt = None,
 ) -> None:
     """Measure incidents against the border (geocoding names first where needed).
 
@@ -226,10 +261,14 @@ def join_command(
     province_code (ISO 3166-2) and district (nearest district seat: approximate).
 
     Example:  geomap join incidents.csv -o joined.parquet
+              geomap join acled.csv ucdp.csv 20251012.export.CSV -o all.parquet --dedupe-km 5
+              geomap join big.export.CSV -o big.parquet --engine dask   (a GeoParquet folder)
     """
     with _errors(), _progress() as report:
-        _, summary = run(input_path, output, stage="join", place_column=place_column,
-                         country_column=country_column, province_column=province_column, rejects=rejects,
+        _, summary = run(input_paths, output, stage="join", place_column=place_column,
+                         country_column=country_column, province_column=province_column, format=format,
+                         columns=columns, engine=engine, scheduler=scheduler, dedupe_km=dedupe_km,
+                         dedupe_days=dedupe_days, rejects=rejects,
                          progress=report)
     _print_summary(summary)
 

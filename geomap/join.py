@@ -10,6 +10,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geomap import datasets, settings
 from geomap.errors import InputError
@@ -113,50 +114,76 @@ def locate_admin(lon: np.ndarray, lat: np.ndarray, countries: gpd.GeoDataFrame, 
                  others: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Country (``side``) and province of each point, consistent with each other.
 
-    A point's province is always one of its own country's: where the provinces (Natural
-    Earth) leave a sliver of the OSM country uncovered, the nearest province of that
-    country is used.
+    Provinces are clipped to the countries, so a point inside a province is in that
+    province's country; only the rest are tested against the countries. Where the provinces
+    (Natural Earth) leave a sliver of the OSM country uncovered, the nearest province of
+    that country is used.
     """
-    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=settings.CRS)
-    side = _containing(points, countries, "iso2")
-    if others is not None and (side == "").any():
-        rest = side == ""
-        side[rest] = _containing(points[rest], others, "iso2")
-    province = np.full(len(points), "", dtype=object)
-    code = np.full(len(points), "", dtype=object)
-    for country in ("AF", "PK"):
-        mine = side == country
-        if not mine.any():
-            continue
-        own = provinces[provinces["country"] == country]
-        hit = gpd.sjoin(points[mine], own, how="left", predicate="within")
-        hit = hit[~hit.index.duplicated()]
-        missing = hit["province"].isna().to_numpy()
-        if missing.any():
-            metric = points[mine][missing].to_crs(settings.METRIC_CRS)
-            near = gpd.sjoin_nearest(metric, own.to_crs(settings.METRIC_CRS), how="left")
-            near = near[~near.index.duplicated()]
-            hit.loc[near.index, ["province", "province_code"]] = near[["province", "province_code"]].to_numpy()
-        province[mine] = hit["province"].to_numpy()
-        code[mine] = hit["province_code"].to_numpy()
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    in_province = containing(lon, lat, provinces.geometry.to_numpy())
+    hit = in_province >= 0
+    side = np.full(len(lon), "", dtype=object)
+    province = np.full(len(lon), "", dtype=object)
+    code = np.full(len(lon), "", dtype=object)
+    side[hit] = provinces["country"].to_numpy(dtype=object)[in_province[hit]]
+    province[hit] = provinces["province"].to_numpy(dtype=object)[in_province[hit]]
+    code[hit] = provinces["province_code"].to_numpy(dtype=object)[in_province[hit]]
+    rest = np.flatnonzero(~hit)
+    if len(rest):
+        in_country = containing(lon[rest], lat[rest], countries.geometry.to_numpy())
+        side[rest] = np.where(in_country >= 0, countries["iso2"].to_numpy(dtype=object)[in_country], "")
+        if others is not None:
+            outside = rest[in_country < 0]
+            in_other = containing(lon[outside], lat[outside], others.geometry.to_numpy())
+            side[outside] = np.where(in_other >= 0, others["iso2"].to_numpy(dtype=object)[in_other], "")
+        sliver = rest[in_country >= 0]
+        for country in ("AF", "PK"):
+            mine = sliver[side[sliver] == country]
+            if len(mine):
+                province[mine], code[mine] = _nearest_province(lon[mine], lat[mine], provinces, country)
     return pd.DataFrame({"side": side, "province": province, "province_code": code})
 
 
-def _containing(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, column: str) -> np.ndarray:
-    hit = gpd.sjoin(points, polygons[[column, "geometry"]], how="left", predicate="within")
-    hit = hit[~hit.index.duplicated()]
-    return hit[column].fillna("").to_numpy(dtype=object)
+def containing(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray) -> np.ndarray:
+    """Position of the first polygon containing each point, or -1.
+
+    Each polygon is prepared once and tested only against the points inside its bounding
+    box: a few point-in-polygon tests per point however many points there are.
+    """
+    found = np.full(len(lon), -1, dtype=np.int64)
+    for position, polygon in enumerate(polygons):
+        if polygon is None or polygon.is_empty:
+            continue
+        west, south, east, north = polygon.bounds
+        candidates = np.flatnonzero((found < 0) & (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north))
+        if len(candidates) == 0:
+            continue
+        shapely.prepare(polygon)
+        inside = shapely.contains_xy(polygon, lon[candidates], lat[candidates])
+        found[candidates[inside]] = position
+    return found
+
+
+def _nearest_province(lon: np.ndarray, lat: np.ndarray, provinces: gpd.GeoDataFrame,
+                      country: str) -> tuple[np.ndarray, np.ndarray]:
+    own = provinces[provinces["country"] == country]
+    metric = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=settings.CRS).to_crs(settings.METRIC_CRS)
+    near = gpd.sjoin_nearest(metric, own[["province", "province_code", "geometry"]].to_crs(settings.METRIC_CRS),
+                             how="left")
+    near = near[~near.index.duplicated()]
+    return near["province"].to_numpy(dtype=object), near["province_code"].to_numpy(dtype=object)
 
 
 def nearest_place(lon: np.ndarray, lat: np.ndarray, places: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Name of, and geodesic distance (km) to, the nearest of ``places`` for each point."""
     if places.empty:
         return np.full(len(lon), "", dtype=object), np.full(len(lon), np.nan)
-    targets = unit_vectors(places["longitude"].to_numpy(), places["latitude"].to_numpy())
-    nearest = _nearest_by_chord(unit_vectors(lon, lat), targets)
-    chosen = places.iloc[nearest]
-    km = distance_km(lon, lat, chosen["longitude"].to_numpy(), chosen["latitude"].to_numpy())
-    return chosen["name"].to_numpy(dtype=object), km
+    place_lon = places["longitude"].to_numpy(dtype=float)
+    place_lat = places["latitude"].to_numpy(dtype=float)
+    nearest = _nearest_by_chord(unit_vectors(lon, lat), unit_vectors(place_lon, place_lat))
+    km = distance_km(lon, lat, place_lon[nearest], place_lat[nearest])
+    return places["name"].to_numpy(dtype=object)[nearest], km
 
 
 def _nearest_by_chord(points: np.ndarray, targets: np.ndarray, chunk: int = 200_000) -> np.ndarray:
@@ -171,10 +198,12 @@ def nearest_district(lon: np.ndarray, lat: np.ndarray, province_code: np.ndarray
                      districts: pd.DataFrame) -> np.ndarray:
     """Nearest district seat within the point's own province (approximate district)."""
     result = np.full(len(lon), "", dtype=object)
-    for code, group in districts.groupby("province_code"):
-        mine = province_code == code
-        if not mine.any():
+    codes, uniques = pd.factorize(pd.Series(province_code, dtype=object))
+    for position, code in enumerate(uniques):
+        group = districts[districts["province_code"] == code]
+        if group.empty:
             continue
+        mine = np.flatnonzero(codes == position)
         targets = unit_vectors(group["longitude"].to_numpy(), group["latitude"].to_numpy())
         nearest = _nearest_by_chord(unit_vectors(lon[mine], lat[mine]), targets)
         result[mine] = group["district"].to_numpy(dtype=object)[nearest]

@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap import settings
+from geomap import settings, sources
 from geomap.errors import InputError
 
 READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".geojson": "geo", ".json": "geo",
@@ -36,14 +36,19 @@ _ENCODINGS = ("utf-8-sig", "cp1252")
 _EMPTY_TOKENS = ("", "nan", "na", "n/a", "null", "none", "-")
 
 
-def load(path: str | Path) -> pd.DataFrame:
+def load(path: str | Path, format: str | None = None, columns: str | dict | None = None) -> pd.DataFrame:
     """Read an incident file into a DataFrame (see the module docstring for the schema).
 
     Parameters
     ----------
     path
         A ``.csv``/``.tsv``, ``.geojson``, ``.parquet`` (GeoParquet or plain Parquet) or
-        ``.gpkg`` file.
+        ``.gpkg`` file, or a GDELT 2.0 event file (tab-separated, no header).
+    format
+        ``acled``, ``ucdp``, ``gdelt`` or ``generic``; None detects it from the columns.
+        The source's columns are kept and geomap's schema is added, see :mod:`geomap.sources`.
+    columns
+        ``"place=location,event_date=date"``: which source column holds which schema column.
 
     Raises
     ------
@@ -52,7 +57,10 @@ def load(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     kind = _check_path(path)
-    if kind == "csv":
+    format = sources.check_format(format)
+    if kind == "csv" and (format == "gdelt" or (format is None and _is_gdelt(path))):
+        frame = read_gdelt(path)
+    elif kind == "csv":
         frame = _read_csv(path)
     elif kind == "parquet":
         frame = _read_parquet(path)
@@ -61,7 +69,34 @@ def load(path: str | Path) -> pd.DataFrame:
     if frame.columns.duplicated().any():
         dupes = sorted(set(frame.columns[frame.columns.duplicated()]))
         raise InputError(f"{path}: duplicated column names {dupes}; rename them so each column is unique")
-    return normalise_dates(normalise_coordinates(frame))
+    return standardise(frame, format, columns)
+
+
+def standardise(frame: pd.DataFrame, format: str | None = None, columns: str | dict | None = None) -> pd.DataFrame:
+    """Any source's columns to geomap's schema, with coordinates and dates checked (see the module docstring)."""
+    return normalise_dates(normalise_coordinates(sources.to_schema(frame, format, columns)))
+
+
+def _is_gdelt(path: Path) -> bool:
+    """A GDELT 2.0 event file: no header, 61 tab-separated fields, a numeric event id first."""
+    with path.open("rb") as handle:
+        first = handle.readline().split(b"\t")
+    return len(first) == len(sources.GDELT_COLUMNS) and first[0].strip().isdigit()
+
+
+def read_gdelt(path: Path) -> pd.DataFrame:
+    """Read a GDELT 2.0 event file (``*.export.CSV``): tab-separated, no header, 61 columns."""
+    with path.open("rb") as handle:
+        found = len(handle.readline().split(b"\t"))
+    if found != len(sources.GDELT_COLUMNS):
+        raise InputError(f"{path}: a GDELT 2.0 event file has {len(sources.GDELT_COLUMNS)} tab-separated columns; "
+                         f"its first line has {found}")
+    try:
+        return pd.read_csv(path, sep="\t", header=None, names=list(sources.GDELT_COLUMNS), dtype=str,
+                           keep_default_na=False, na_values=[""], quoting=csv.QUOTE_NONE, encoding="utf-8",
+                           encoding_errors="replace")
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{path}: not a readable GDELT 2.0 event file ({str(exc).splitlines()[0]})") from exc
 
 
 def _check_path(path: Path) -> str:

@@ -11,9 +11,9 @@ import pandas as pd
 
 from geomap import settings
 from geomap.datasets import sample_path
-from geomap.geocode import geocode
+from geomap.dedupe import link_duplicates
+from geomap.errors import InputError
 from geomap.io import check_output, write_table
-from geomap.join import join
 from geomap.load import load
 from geomap.render import render, write_html
 
@@ -64,6 +64,13 @@ class Summary:
                    flags=flags, rejects=str(rejects_path) if rejects_path else None)
 
 
+def _from_counts(status: pd.Series, written: int, output: Path | None) -> Summary:
+    """A summary from the count of rows per ``geocode_status`` (the dask engine keeps no frame)."""
+    return Summary(rows_in=int(status.sum()), given=int(status.get("given", 0)), matched=int(status.get("matched", 0)),
+                   ambiguous=int(status.get("ambiguous", 0)), unmatched=int(status.get("unmatched", 0)),
+                   written=written, output=str(output) if output else None)
+
+
 def unlocated(frame: pd.DataFrame, place_column: str | None = None) -> pd.DataFrame:
     """The rows that have no location, each with a ``reject_reason`` and its 1-based ``input_row``."""
     place_column = place_column or settings.PLACE_COLUMN
@@ -80,17 +87,25 @@ def unlocated(frame: pd.DataFrame, place_column: str | None = None) -> pd.DataFr
     return rows
 
 
-def run(input_path: str | Path | None = None, output: str | Path | None = None, *, stage: str = "join",
-        place_column: str | None = None, country_column: str | None = None, province_column: str | None = None,
-        title: str | None = None, tiles: str | None = None, offline: bool = False,
-        bands: tuple[float, ...] | None = None, aggregate_above: int | None = None, rejects: str | Path | None = None,
-        progress: Progress | None = None) -> tuple[pd.DataFrame, Summary]:
-    """Run the pipeline on a file and optionally write the result.
+ENGINES = ("local", "dask")
+
+
+def run(input_path: str | Path | list[str | Path] | None = None, output: str | Path | None = None, *,
+        stage: str = "join", place_column: str | None = None, country_column: str | None = None,
+        province_column: str | None = None, title: str | None = None, tiles: str | None = None,
+        offline: bool = False, bands: tuple[float, ...] | None = None, aggregate_above: int | None = None,
+        format: str | None = None, columns: str | dict | None = None, engine: str = "local",
+        scheduler: str | object | None = None, dedupe_km: float | None = None, dedupe_days: float | None = None,
+        rejects: str | Path | None = None,
+        progress: Progress | None = None) -> tuple[pd.DataFrame | None, Summary]:
+    """Run the pipeline on one or more files and optionally write the result.
 
     Parameters
     ----------
     input_path
-        Incident file (CSV, GeoJSON, GeoParquet, GeoPackage); None for the bundled sample.
+        Incident file (CSV, GDELT event file, GeoJSON, GeoParquet, GeoPackage), a list of them
+        (read one after the other, each keeping its own ``source_dataset``), or None for the
+        bundled sample.
     output
         Where to write: ``.html`` writes the map; ``.csv``/``.geojson``/``.parquet``/``.gpkg``
         write the table. None writes nothing.
@@ -100,6 +115,15 @@ def run(input_path: str | Path | None = None, output: str | Path | None = None, 
         Input columns used by the geocoder (defaults in :mod:`geomap.settings`).
     title, tiles, offline, bands, aggregate_above
         Map options, see :func:`geomap.render`.
+    format, columns
+        Source format (``acled``, ``ucdp``, ``gdelt``, ``generic``; None detects it) and a
+        ``"place=location,..."`` column mapping, see :mod:`geomap.sources`.
+    engine, scheduler
+        ``"local"`` (default) runs in this process; ``"dask"`` runs partition by partition on
+        the Dask scheduler at ``scheduler`` (None: a local cluster), see :mod:`geomap.engine`.
+    dedupe_km, dedupe_days
+        Giving either links likely duplicates across sources (the other takes its default
+        from :mod:`geomap.settings`), see :mod:`geomap.dedupe`.
     rejects
         Optional CSV file for the rows that could not be located, with ``input_row`` and
         ``reject_reason`` (they stay in table outputs too; a map cannot draw them).
@@ -108,28 +132,59 @@ def run(input_path: str | Path | None = None, output: str | Path | None = None, 
 
     Returns
     -------
-    (pandas.DataFrame, Summary)
-        Every input row, enriched; and the run's accounting.
+    (pandas.DataFrame or None, Summary)
+        Every input row, enriched (None when the dask engine wrote it); and the run's accounting.
     """
+    from geomap.engine import enrich
+
     report = progress or (lambda _stage, _fraction: None)
-    source = Path(input_path) if input_path is not None else sample_path()
-    target = rejects_path = None
+    paths = _paths(input_path)
+    engine = _check_engine(engine)
+    target = None
     if output is not None:
-        target = check_output(output, source, allowed=(".html", ".htm", ".csv", ".geojson", ".parquet", ".gpkg"))
+        allowed = (".csv", ".parquet") if engine == "dask" else (".html", ".htm", ".csv", ".geojson", ".parquet",
+                                                                 ".gpkg")
+        for path in paths:
+            target = check_output(output, path, allowed=allowed)
+    rejects_path = None
     if rejects is not None:
-        rejects_path = check_output(rejects, source, allowed=(".csv",))
+        if engine == "dask":
+            raise InputError("--rejects is not available with --engine dask; filter geocode_status == "
+                             "'unmatched' in the written output instead")
+        for path in paths:
+            rejects_path = check_output(rejects, path, allowed=(".csv",))
+    dedupe = None
+    if dedupe_km is not None or dedupe_days is not None:
+        dedupe = (settings.DEDUPE_KM if dedupe_km is None else dedupe_km,
+                  settings.DEDUPE_DAYS if dedupe_days is None else dedupe_days)
+    is_map = target is not None and target.suffix.lower() in (".html", ".htm")
+    options = dict(format=format, columns=columns, stage="join" if stage == "join" or is_map else "geocode",
+                   place_column=place_column, country_column=country_column, province_column=province_column)
+
+    if engine == "dask":
+        from geomap.engine import run_dask
+
+        report("geocode", 0.0)
+        frame, counts = run_dask(paths, target, scheduler=scheduler, dedupe=dedupe, **options)
+        report("done", 1.0)
+        rows = int(counts.sum())
+        return frame, _from_counts(counts, rows if target is not None else 0, target)
 
     report("load", 0.0)
-    frame = load(source)
+    frames = [load(path, format, columns) for path in paths]
+    if len(frames) > 1:  # rows must say which file they came from, or duplicates cannot be told apart
+        frames = [f if "source_dataset" in f else f.assign(source_dataset=p.name) for f, p in zip(frames, paths,
+                                                                                                 strict=True)]
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     report("geocode", 0.25)
-    frame = geocode(frame, place_column, country_column, province_column)
-    if stage == "join" or (target is not None and target.suffix.lower() in (".html", ".htm")):
-        report("join", 0.5)
-        frame = join(frame)
+    options = {k: v for k, v in options.items() if k not in ("format", "columns")}
+    frame = enrich(frame, **options)
+    if dedupe is not None:
+        frame = link_duplicates(frame, *dedupe)
     report("write", 0.75)
     written = 0
     if target is not None:
-        if target.suffix.lower() in (".html", ".htm"):
+        if is_map:
             fmap = render(frame, **({"title": title} if title else {}), tiles=tiles, offline=offline, bands=bands,
                           aggregate_above=aggregate_above)
             write_html(fmap, target)
@@ -142,3 +197,20 @@ def run(input_path: str | Path | None = None, output: str | Path | None = None, 
         write_table(rejected, rejects_path)
     report("done", 1.0)
     return frame, Summary.of(frame, written, target, rejected, rejects_path)
+
+
+def _paths(input_path) -> list[Path]:
+    if input_path is None:
+        return [sample_path()]
+    if isinstance(input_path, (str, Path)):
+        return [Path(input_path)]
+    paths = [Path(p) for p in input_path]
+    if not paths:
+        raise InputError("no input file given")
+    return paths
+
+
+def _check_engine(engine: str) -> str:
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
+    return engine

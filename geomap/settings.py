@@ -54,3 +54,9 @@ AGGREGATE_CELL_KM = 10.0
 #: Bytes of incident data a map may carry. Every incident always keeps its position, date,
 #: type, side, precision and fatalities; popup fields are added by priority while they fit.
 MAP_DATA_BUDGET_BYTES = 2_000_000
+
+
+#: Rows from different sources closer than this (km), at most DEDUPE_DAYS apart and of the same
+#: event_category are linked as likely duplicates (``--dedupe-km``, ``--dedupe-days``).
+DEDUPE_KM = 5.0
+DEDUPE_DAYS = 2.0
