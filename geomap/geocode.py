@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from geomap import datasets, settings
 from geomap.errors import InputError
@@ -41,6 +42,8 @@ _KIND_FAMILY = {
 }
 _FUZZY_CHUNK = 256
 _MIN_FUZZY_LENGTH = 4
+# Phonetic forms shorter than this are not matched with a letter changed: too many collide.
+_MIN_TYPO_LENGTH = 5
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,12 @@ class _Index:
     arabic_keys: list[str]
     country_of: np.ndarray
     province_of: np.ndarray
+    # Spelling-tolerant lookups: phonetic form -> keys, and one-letter deletions of a
+    # phonetic form -> phonetic forms (a symmetric-delete index: no scan of all keys).
+    phonetic: dict[str, list[str]]
+    deletes: dict[str, list[str]]
+    importance: np.ndarray
+    kind_code: np.ndarray
 
 
 @lru_cache(maxsize=1)
@@ -75,13 +84,46 @@ def _index() -> _Index:
     whole_groups = np.split(keyed["whole"].to_numpy(), starts[1:])
     candidates = dict(zip(keys, row_groups, strict=True))
     whole = dict(zip(keys, whole_groups, strict=True))
+    latin_keys = [k for k in keys if not is_arabic(k) and len(k) >= _MIN_FUZZY_LENGTH]
+    phonetic: dict[str, list[str]] = {}
+    for key in latin_keys:
+        phonetic.setdefault(sound(key), []).append(key)
+    deletes: dict[str, list[str]] = {}
+    for form in phonetic:
+        for variant in _deletions(form):
+            deletes.setdefault(variant, []).append(form)
+    importance = places["importance"].to_numpy(dtype=float) + np.where(places["layer"].to_numpy() != "world", 0.15, 0)
     return _Index(
-        places=places, keys=keys, candidates=candidates, whole=whole,
-        latin_keys=[k for k in keys if not is_arabic(k) and len(k) >= _MIN_FUZZY_LENGTH],
+        places=places, keys=keys, candidates=candidates, whole=whole, latin_keys=latin_keys,
         arabic_keys=[k for k in keys if is_arabic(k)],
         country_of=places["country"].to_numpy(dtype=object),
         province_of=places["province"].fillna("").map(normalize).to_numpy(dtype=object),
+        phonetic=phonetic, deletes=deletes, importance=importance,
+        kind_code=np.array([_KINDS.index(k) if k in _KINDS else len(_KINDS) for k in places["kind"]]),
     )
+
+
+# Spellings that transliterations of Pashto, Dari, Urdu (and English, French, German
+# exonyms) swap freely: folded away in the phonetic form. Order matters ("sch" before "sh").
+_SOUND_FOLDS = [("sch", "s"), ("kh", "x"), ("gh", "g"), ("sh", "s"), ("ch", "C"), ("ph", "f"), ("dh", "d"),
+                ("th", "t"), ("ck", "k"), ("dj", "j"), ("c", "k"), ("C", "c"), ("q", "k"), ("w", "v"), ("y", "i"),
+                ("ee", "i"), ("oo", "u"), ("ou", "u"), ("e", "i"), ("o", "u")]
+_REPEATS = re.compile(r"(.)\1+")
+_NOT_LETTER = re.compile(r"[^a-zC]")
+_KINDS = ["capital", "city", "town", "village", "province", "district", "tehsil", "region", "valley", "crossing",
+          "pass", "post", "country"]
+
+
+def sound(key: str) -> str:
+    """Phonetic form of a normalised Latin key: ``'khowst'`` and ``'xost'`` both give ``'xust'``."""
+    text = _NOT_LETTER.sub("", key)
+    for written, folded in _SOUND_FOLDS:
+        text = text.replace(written, folded)
+    return _REPEATS.sub(r"\1", text)
+
+
+def _deletions(form: str) -> set[str]:
+    return {form[:i] + form[i + 1:] for i in range(len(form))} if len(form) >= _MIN_TYPO_LENGTH else set()
 
 
 def geocode(incidents: pd.DataFrame, place_column: str | None = None, country_column: str | None = None,
@@ -160,22 +202,92 @@ def resolve(places: list[str], countries: list[str] | None = None, provinces: li
     """Geocode a list of names (one result row per name, in order).
 
     This is the engine behind :func:`geocode`; it expects distinct queries and does no
-    de-duplication of its own.
+    de-duplication of its own. Names are matched exactly, then by phonetic form
+    (transliteration variants), then with one letter changed in the phonetic form (typos),
+    then by fuzzy ratio; the candidates of every name are then ranked at once.
     """
     countries = countries or [""] * len(places)
     provinces = provinces or [""] * len(places)
     index = _index()
     parsed = [split_kind(p) for p in places]
-    misses = sorted({key for key, _ in parsed if key and key not in index.candidates})
-    fuzzy = _fuzzy(misses, index)
+    matched = _match(sorted({key for key, _ in parsed if key}), index)
+    keys = [matched.get(key, (None, 0.0)) for key, _ in parsed]
+    return _choose_all([k for k, _ in keys], np.array([score for _, score in keys]), [kind for _, kind in parsed],
+                       [_country_code(c) for c in countries], [normalize(p) for p in provinces], index)
 
-    rows = []
-    for (key, kind), country, province in zip(parsed, countries, provinces, strict=True):
-        score = 100.0
-        if key not in index.candidates and key in fuzzy:
-            key, score = fuzzy[key]
-        rows.append(_choose(key, kind, _country_code(country), normalize(province), score, index))
-    return pd.DataFrame(rows, columns=GEOCODE_COLUMNS)
+
+def _match(keys: list[str], index: _Index) -> dict[str, tuple[str, float]]:
+    """Gazetteer key and match score (0-100) for each distinct query key that can be matched."""
+    found = {key: (key, 100.0) for key in keys if key in index.candidates}
+    misses = [key for key in keys if key not in found and not is_arabic(key) and len(key) >= _MIN_FUZZY_LENGTH]
+    for key in misses:
+        best = _by_sound(key, index)
+        if best is not None:
+            found[key] = best
+    found.update(_fuzzy([key for key in keys if key not in found], index))
+    return found
+
+
+def _by_sound(key: str, index: _Index) -> tuple[str, float] | None:
+    """Same phonetic form, else a phonetic form one edit away; the closest spelling wins."""
+    form = sound(key)
+    forms = [form] if form in index.phonetic else []
+    if not forms and len(form) >= _MIN_TYPO_LENGTH:
+        near = {f for variant in _deletions(form) | {form} for f in index.deletes.get(variant, ())}
+        near.update(index.phonetic.keys() & _deletions(form))
+        forms = [f for f in near if OSA.distance(form, f) <= 1]
+    if not forms:
+        return None
+    spellings = [k for f in forms for k in index.phonetic[f]]
+    ratios = [fuzz.ratio(key, k) for k in spellings]
+    best = int(np.argmax(ratios))
+    return spellings[best], float(ratios[best])
+
+
+def _choose_all(keys: list[str | None], match_scores: np.ndarray, kinds: list[str], countries: list[str],
+                provinces: list[str], index: _Index) -> pd.DataFrame:
+    """Rank every query's candidates at once (the same scores as :func:`_score`) and keep the best."""
+    places = index.places
+    counts = np.array([0 if k is None else len(index.candidates[k]) for k in keys], dtype=np.int64)
+    query = np.repeat(np.arange(len(keys)), counts)
+    found = [k for k in keys if k is not None]
+    rows = np.concatenate([index.candidates[k] for k in found]) if found else np.array([], dtype=np.int64)
+    whole = np.concatenate([index.whole[k] for k in found]) if found else np.array([], dtype=bool)
+    kind = np.asarray(kinds, dtype=object)[query]
+    country = np.asarray(countries, dtype=object)[query]
+    province = np.asarray(provinces, dtype=object)[query]
+
+    score = index.importance[rows].copy()
+    hinted = kind != ""
+    wanted = _KIND_ALLOWED[np.array([_KINDS.index(k) if k in _KINDS else len(_KINDS) for k in kind], dtype=np.int64),
+                           index.kind_code[rows]] if len(rows) else np.zeros(0, dtype=bool)
+    score += np.where(hinted, np.where(wanted, 0.6, -0.3), np.where(whole, 0.0, -0.3))
+    score += np.where(country != "", np.where(index.country_of[rows] == country, 0.5, -0.5), 0.0)
+    score += np.where(province != "", np.where(index.province_of[rows] == province, 0.3, -0.1), 0.0)
+
+    order = np.lexsort((-score, query))  # stable: equal scores keep the gazetteer's order
+    first = np.concatenate([[0], np.cumsum(counts)])[:-1][counts > 0]
+    best_rows = rows[order][first]
+    has_runner = counts[counts > 0] > 1
+    runner_rows = rows[order][np.minimum(first + 1, len(rows) - 1)]
+    gap = score[order][first] - score[order][np.minimum(first + 1, len(rows) - 1)]
+    lon, lat = places["longitude"].to_numpy(dtype=float), places["latitude"].to_numpy(dtype=float)
+    far = distance_km(lon[best_rows], lat[best_rows], lon[runner_rows], lat[runner_rows]) > settings.AMBIGUOUS_KM
+    ambiguous = has_runner & (gap < settings.AMBIGUOUS_MARGIN) & far
+
+    out = pd.DataFrame({
+        "latitude": np.nan, "longitude": np.nan, "geo_precision": pd.array([pd.NA] * len(keys), dtype="Int64"),
+        "gazetteer_id": "", "gazetteer_name": "", "feature_kind": "", "match_score": np.nan,
+        "geocode_status": "unmatched"}, index=range(len(keys)))
+    hit = np.flatnonzero(counts > 0)
+    out.loc[hit, "latitude"] = lat[best_rows]
+    out.loc[hit, "longitude"] = lon[best_rows]
+    out.loc[hit, "geo_precision"] = places["precision"].to_numpy()[best_rows].astype(np.int64)
+    for column, source in (("gazetteer_id", "gazetteer_id"), ("gazetteer_name", "name"), ("feature_kind", "kind")):
+        out.loc[hit, column] = places[source].to_numpy(dtype=object)[best_rows]
+    out.loc[hit, "match_score"] = np.round(match_scores[hit], 1)
+    out.loc[hit, "geocode_status"] = np.where(ambiguous, "ambiguous", "matched")
+    return out[GEOCODE_COLUMNS]
 
 
 def _fuzzy(misses: list[str], index: _Index) -> dict[str, tuple[str, float]]:
@@ -235,24 +347,6 @@ _COUNTRY_NAMES = {"afghanistan": "AF", "pakistan": "PK", "iran": "IR", "india": 
                   "united arab emirates": "AE", "uae": "AE", "afghan": "AF", "pakistani": "PK"}
 
 
-def _choose(key: str, kind: str, country: str, province: str, match_score: float, index: _Index) -> list:
-    rows = index.candidates.get(key)
-    if rows is None:
-        return [np.nan, np.nan, pd.NA, "", "", "", np.nan, "unmatched"]
-    scores = _score(rows, index.whole[key], kind, country, province, index)
-    order = np.argsort(-scores, kind="stable")
-    best = index.places.iloc[rows[order[0]]]
-    status = "matched"
-    if len(order) > 1:
-        runner = index.places.iloc[rows[order[1]]]
-        close = scores[order[0]] - scores[order[1]] < settings.AMBIGUOUS_MARGIN
-        far = distance_km(best["longitude"], best["latitude"], runner["longitude"], runner["latitude"])
-        if close and float(far) > settings.AMBIGUOUS_KM:
-            status = "ambiguous"
-    return [best["latitude"], best["longitude"], int(best["precision"]), best["gazetteer_id"], best["name"],
-            best["kind"], round(match_score, 1), status]
-
-
 def _score(rows: np.ndarray, whole: np.ndarray, kind: str, country: str, province: str, index: _Index) -> np.ndarray:
     places = index.places.iloc[rows]
     score = places["importance"].to_numpy(dtype=float).copy()
@@ -297,3 +391,11 @@ def search(query: str, limit: int = 10) -> pd.DataFrame:
     found = found.sort_values(["rank_score", "match_score"], ascending=False).head(limit)
     return found[["gazetteer_id", "name", "kind", "country", "province", "latitude", "longitude", "match_score",
                   "rank_score", "source"]].reset_index(drop=True)
+
+
+# _KIND_ALLOWED[hint, kind]: whether a place of that kind answers a name with that kind word.
+_KIND_ALLOWED = np.zeros((len(_KINDS) + 1, len(_KINDS) + 1), dtype=bool)
+for _hint, _hint_code in ((h, i) for i, h in enumerate(_KINDS)):
+    for _kind in _KIND_FAMILY.get(_hint, {_hint}):
+        if _kind in _KINDS:
+            _KIND_ALLOWED[_hint_code, _KINDS.index(_kind)] = True
