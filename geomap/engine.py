@@ -75,7 +75,8 @@ def run_dask(paths: list[Path], output: Path | None, *, scheduler: str | object 
     client, own_client = (scheduler, False) if isinstance(scheduler, Client) else (None, True)
     if client is None:
         logging.getLogger("distributed").setLevel(logging.ERROR)  # its INFO lines would bury the summary
-        client = Client(scheduler) if scheduler else Client(processes=False)
+        # No dashboard: it would claim port 8787, and a second run on the machine would fail.
+        client = Client(scheduler) if scheduler else Client(processes=False, dashboard_address=None)
     try:
         frame = _read(paths, options.get("format"), blocksize or BLOCKSIZE)
         with warnings.catch_warnings():  # a file shorter than the sample is fine

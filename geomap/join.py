@@ -7,6 +7,8 @@ country polygons the border line was cut from, and provinces clipped to them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -14,7 +16,7 @@ import shapely
 
 from geomap import datasets, settings
 from geomap.errors import InputError
-from geomap.geodesy import distance_km, unit_vectors
+from geomap.geodesy import distance_km, to_region, unit_vectors
 
 JOIN_COLUMNS = [
     "side", "border_distance_km", "border_position_km", "nearest_crossing", "crossing_distance_km",
@@ -60,15 +62,14 @@ def join(incidents: pd.DataFrame) -> pd.DataFrame:
     lat = pd.to_numeric(out["latitude"], errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat)
 
-    result = pd.DataFrame(index=out.index, columns=JOIN_COLUMNS, dtype=object)
+    numeric = ("border_distance_km", "border_position_km", "crossing_distance_km")
+    result = {c: np.full(len(out), np.nan, dtype=float if c in numeric else object) for c in JOIN_COLUMNS}
     if ok.any():
         located = _measure(lon[ok], lat[ok])
         for column in JOIN_COLUMNS:
-            result.loc[ok, column] = located[column].to_numpy()
-    for column in ("border_distance_km", "border_position_km", "crossing_distance_km"):
-        result[column] = pd.to_numeric(result[column]).round(3)
+            result[column][ok] = located[column]
     for column in JOIN_COLUMNS:
-        out[column] = result[column]
+        out[column] = np.round(result[column], 3) if column in numeric else result[column]
     return _with_uncertainty(out)
 
 
@@ -93,12 +94,12 @@ def _check_coordinates(frame: pd.DataFrame) -> None:
                          "expected WGS84 degrees, latitude -90..90 and longitude -180..180")
 
 
-def _measure(lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
+def _measure(lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray]:
     border = datasets.border_index().measure(lon, lat)
     admin = locate_admin(lon, lat, datasets.countries(), datasets.provinces(), datasets.world())
     crossing, crossing_km = nearest_place(lon, lat, datasets.crossings())
     district = nearest_district(lon, lat, admin["province_code"].to_numpy(), datasets.districts())
-    return pd.DataFrame({
+    return {
         "side": admin["side"].to_numpy(),
         "border_distance_km": border.distance_km,
         "border_position_km": border.position_km,
@@ -107,7 +108,7 @@ def _measure(lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
         "province": admin["province"].to_numpy(),
         "province_code": admin["province_code"].to_numpy(),
         "district": district,
-    })
+    }
 
 
 def locate_admin(lon: np.ndarray, lat: np.ndarray, countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame,
@@ -148,31 +149,93 @@ def locate_admin(lon: np.ndarray, lat: np.ndarray, countries: gpd.GeoDataFrame, 
 def containing(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray) -> np.ndarray:
     """Position of the first polygon containing each point, or -1.
 
-    Each polygon is prepared once and tested only against the points inside its bounding
-    box: a few point-in-polygon tests per point however many points there are.
+    A grid of small cells over the region, each cell marked with the polygon that contains
+    it whole (built once per set of polygons), answers most points with an array lookup.
+    The rest, near an edge or outside the grid, are tested against prepared polygons, each
+    only for the points inside its bounding box.
     """
-    found = np.full(len(lon), -1, dtype=np.int64)
+    found = _cell_grid(polygons).lookup(lon, lat)
     for position, polygon in enumerate(polygons):
         if polygon is None or polygon.is_empty:
             continue
         west, south, east, north = polygon.bounds
-        candidates = np.flatnonzero((found < 0) & (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north))
+        candidates = np.flatnonzero((found == _UNKNOWN) & (lon >= west) & (lon <= east) & (lat >= south)
+                                    & (lat <= north))
         if len(candidates) == 0:
             continue
         shapely.prepare(polygon)
         inside = shapely.contains_xy(polygon, lon[candidates], lat[candidates])
         found[candidates[inside]] = position
+    found[found == _UNKNOWN] = -1
     return found
+
+
+_UNKNOWN = -2
+#: The grid of :func:`containing`: the region's extent, in cells of this many degrees.
+_GRID_EXTENT = (58.0, 22.0, 80.0, 40.0)
+_GRID_CELL = 0.05
+
+
+@dataclass(frozen=True)
+class _CellGrid:
+    owner: np.ndarray  # (rows, columns): the polygon containing the whole cell, else _UNKNOWN
+
+    def lookup(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        west, south, _, _ = _GRID_EXTENT
+        column = np.floor((np.asarray(lon) - west) / _GRID_CELL)
+        row = np.floor((np.asarray(lat) - south) / _GRID_CELL)
+        inside = (column >= 0) & (column < self.owner.shape[1]) & (row >= 0) & (row < self.owner.shape[0])
+        found = np.full(len(column), _UNKNOWN, dtype=np.int64)
+        found[inside] = self.owner[row[inside].astype(np.int64), column[inside].astype(np.int64)]
+        return found
+
+
+_GRIDS: dict[tuple, tuple[np.ndarray, _CellGrid]] = {}
+
+
+def _cell_grid(polygons: np.ndarray) -> _CellGrid:
+    key = tuple(map(id, polygons))
+    if key not in _GRIDS:  # the polygons are kept with their grid, so their ids stay theirs
+        west, south, east, north = _GRID_EXTENT
+        columns, rows = round((east - west) / _GRID_CELL), round((north - south) / _GRID_CELL)
+        x0 = west + _GRID_CELL * np.arange(columns)
+        y0 = south + _GRID_CELL * np.arange(rows)
+        xx, yy = np.meshgrid(x0, y0)
+        cells = shapely.box(xx.ravel(), yy.ravel(), xx.ravel() + _GRID_CELL, yy.ravel() + _GRID_CELL)
+        polygon, cell = shapely.STRtree(cells).query(polygons, predicate="contains")
+        owner = np.full(rows * columns, _UNKNOWN, dtype=np.int64)
+        owner[cell] = polygon
+        _GRIDS[key] = (polygons, _CellGrid(owner.reshape(rows, columns)))
+    return _GRIDS[key][1]
 
 
 def _nearest_province(lon: np.ndarray, lat: np.ndarray, provinces: gpd.GeoDataFrame,
                       country: str) -> tuple[np.ndarray, np.ndarray]:
-    own = provinces[provinces["country"] == country]
-    metric = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=settings.CRS).to_crs(settings.METRIC_CRS)
-    near = gpd.sjoin_nearest(metric, own[["province", "province_code", "geometry"]].to_crs(settings.METRIC_CRS),
-                             how="left")
-    near = near[~near.index.duplicated()]
-    return near["province"].to_numpy(dtype=object), near["province_code"].to_numpy(dtype=object)
+    """Nearest province of ``country``, for points in the country but in no province polygon.
+
+    Those points lie in slivers a few km wide where the Natural Earth provinces stop short of
+    the OSM border; outlines simplified to 200 m find their province as well as the full
+    polygons (tens of thousands of vertices) do, and many times faster.
+    """
+    names, codes, tree = _province_outlines(provinces, country)
+    x, y = to_region(lon, lat)
+    source, nearest = tree.query_nearest(shapely.points(x, y), all_matches=False)
+    order = np.empty(len(lon), dtype=np.int64)
+    order[source] = nearest
+    return names[order], codes[order]
+
+
+_OUTLINES: dict[tuple[int, str], tuple] = {}
+
+
+def _province_outlines(provinces: gpd.GeoDataFrame, country: str) -> tuple[np.ndarray, np.ndarray, shapely.STRtree]:
+    key = (id(provinces), country)
+    if key not in _OUTLINES:  # the frame is kept with its outlines, so its id stays its own
+        own = provinces[provinces["country"] == country]
+        metric = shapely.simplify(own.to_crs(settings.METRIC_CRS).geometry.to_numpy(), 200.0, preserve_topology=True)
+        _OUTLINES[key] = (provinces, own["province"].to_numpy(dtype=object),
+                          own["province_code"].to_numpy(dtype=object), shapely.STRtree(metric))
+    return _OUTLINES[key][1:]
 
 
 def nearest_place(lon: np.ndarray, lat: np.ndarray, places: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
