@@ -27,7 +27,7 @@ chromium:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check geomap tests data/build_data.py
+	$(BIN)/ruff check geomap tests benchmarks data/build_data.py
 
 test: $(STAMP) chromium lint
 	$(BIN)/python -m pytest

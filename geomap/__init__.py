@@ -12,6 +12,7 @@ Five lines in a notebook::
 from importlib.metadata import PackageNotFoundError, version
 
 from geomap.datasets import border, crossings, gazetteer, provinces, sample_path
+from geomap.dedupe import link_duplicates
 from geomap.errors import DataError, GeomapError, InputError, OutputError
 from geomap.geocode import geocode, search
 from geomap.join import join
@@ -26,5 +27,6 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "DataError", "GeomapError", "InputError", "OutputError", "__version__", "border", "crossings",
-    "gazetteer", "geocode", "join", "load", "provinces", "render", "run", "sample_path", "search",
+    "gazetteer", "geocode", "join", "link_duplicates", "load", "provinces", "render", "run", "sample_path",
+    "search",
 ]
