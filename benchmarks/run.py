@@ -10,7 +10,7 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("scale",)
+BENCHMARKS = ("scale", "outofcore")
 
 
 def main() -> None:

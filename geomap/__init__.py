@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from geomap import stats
 from geomap.datasets import border, crossings, gazetteer, provinces, sample_path
+from geomap.dedupe import link_duplicates
 from geomap.errors import DataError, GeomapError, InputError, OutputError
 from geomap.extract import extract
 from geomap.geocode import geocode, search
@@ -28,6 +29,6 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "DataError", "GeomapError", "InputError", "OutputError", "__version__", "border", "crossings",
-    "extract", "gazetteer", "geocode", "join", "load", "provinces", "render", "run", "sample_path", "search",
-    "stats",
+    "extract", "gazetteer", "geocode", "join", "link_duplicates", "load", "provinces", "render", "run",
+    "sample_path", "search", "stats",
 ]
