@@ -205,6 +205,13 @@ def stats_command(
     typer.echo(f"tables and charts: {len(written)} files -> {output}")
 
 
+def _run_table(stage: str, input_paths: list[Path], output: Path, **options) -> None:
+    """geocode and join differ only in where the pipeline stops."""
+    with _errors(), _progress() as report:
+        _, summary = run(input_paths, output, stage=stage, progress=report, **options)
+    _print_summary(summary)
+
+
 @app.command("geocode")
 def geocode_command(
     input_paths: InputsArg,
@@ -229,13 +236,9 @@ def geocode_command(
 
     Example:  geomap geocode incidents.csv -o located.csv --place-column location
     """
-    with _errors(), _progress() as report:
-        _, summary = run(input_paths, output, stage="geocode", place_column=place_column,
-                         country_column=country_column, province_column=province_column, format=format,
-                         columns=columns, engine=engine, scheduler=scheduler, dedupe_km=dedupe_km,
-                         dedupe_days=dedupe_days, rejects=rejects,
-                         progress=report)
-    _print_summary(summary)
+    _run_table("geocode", input_paths, output, place_column=place_column, country_column=country_column,
+               province_column=province_column, rejects=rejects, format=format, columns=columns, engine=engine,
+               scheduler=scheduler, dedupe_km=dedupe_km, dedupe_days=dedupe_days)
 
 
 @app.command("join")
@@ -264,13 +267,9 @@ def join_command(
               geomap join acled.csv ucdp.csv 20251012.export.CSV -o all.parquet --dedupe-km 5
               geomap join big.export.CSV -o big.parquet --engine dask   (a GeoParquet folder)
     """
-    with _errors(), _progress() as report:
-        _, summary = run(input_paths, output, stage="join", place_column=place_column,
-                         country_column=country_column, province_column=province_column, format=format,
-                         columns=columns, engine=engine, scheduler=scheduler, dedupe_km=dedupe_km,
-                         dedupe_days=dedupe_days, rejects=rejects,
-                         progress=report)
-    _print_summary(summary)
+    _run_table("join", input_paths, output, place_column=place_column, country_column=country_column,
+               province_column=province_column, rejects=rejects, format=format, columns=columns, engine=engine,
+               scheduler=scheduler, dedupe_km=dedupe_km, dedupe_days=dedupe_days)
 
 
 @border_app.command("info")
