@@ -25,8 +25,12 @@ def dense_border() -> np.ndarray:
 
 def test_border_distance_agrees_with_brute_force_geodesic_within_a_metre(dense_border):
     rng = np.random.default_rng(2025)
-    lon = np.concatenate([rng.uniform(60.5, 75.0, 25), [69.92, 70.07, 71.085, 66.40, 28.95, 51.53]])
-    lat = np.concatenate([rng.uniform(25.0, 38.0, 25), [33.34, 33.00, 34.115, 31.01, 41.01, 25.29]])
+    # The region, places on and near the line, and far points (Istanbul, Doha, Delhi, Tashkent, Muscat and
+    # beyond), where many stretches of the line are nearly equidistant.
+    lon = np.concatenate([rng.uniform(60.5, 75.0, 25), rng.uniform(45.0, 90.0, 8),
+                          [69.92, 70.07, 71.085, 66.40, 28.95, 51.53, 77.21, 69.24, 58.41]])
+    lat = np.concatenate([rng.uniform(25.0, 38.0, 25), rng.uniform(15.0, 50.0, 8),
+                          [33.34, 33.00, 34.115, 31.01, 41.01, 25.29, 28.61, 41.30, 23.59]])
     measured = datasets.border_index().measure(lon, lat).distance_km
     reference = np.array([_brute_force_km(x, y, dense_border) for x, y in zip(lon, lat, strict=True)])
     assert np.abs(measured - reference).max() * 1000 < 1.0
