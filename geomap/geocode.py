@@ -105,7 +105,7 @@ def _index() -> _Index:
 
 # Spellings that transliterations of Pashto, Dari, Urdu (and English, French, German
 # exonyms) swap freely: folded away in the phonetic form. Order matters ("sch" before "sh").
-_SOUND_FOLDS = [("sch", "s"), ("kh", "x"), ("gh", "g"), ("sh", "s"), ("ch", "C"), ("ph", "f"), ("dh", "d"),
+_SOUND_FOLDS = [("sch", "s"), ("kh", "x"), ("qh", "x"), ("gh", "g"), ("sh", "s"), ("ch", "C"), ("ph", "f"), ("dh", "d"),
                 ("th", "t"), ("ck", "k"), ("dj", "j"), ("c", "k"), ("C", "c"), ("q", "k"), ("w", "v"), ("y", "i"),
                 ("ee", "i"), ("oo", "u"), ("ou", "u"), ("e", "i"), ("o", "u")]
 _REPEATS = re.compile(r"(.)\1+")
@@ -160,10 +160,18 @@ def geocode(incidents: pd.DataFrame, place_column: str | None = None, country_co
         "province": _context(out, province_column),
     }).fillna("")
     queries["place"] = queries["place"].astype(str)
-    unique = queries[~given].drop_duplicates()
+    # Each distinct (place, country, province) is resolved once; rows with coordinates are not looked up.
+    query = _combined_codes(queries)
+    query[given] = -1
+    repeat, distinct = pd.factorize(query)
+    first = np.full(len(distinct), -1, dtype=np.int64)
+    first[repeat[::-1]] = np.arange(len(query))[::-1]  # the first row of each distinct query
+    wanted = distinct >= 0
+    unique = queries.iloc[first[wanted]]
     resolved = resolve(unique["place"].tolist(), unique["country"].tolist(), unique["province"].tolist())
-    resolved.index = pd.MultiIndex.from_frame(unique)
-    looked_up = resolved.reindex(pd.MultiIndex.from_frame(queries)).reset_index(drop=True)
+    slot = np.full(len(distinct), -1, dtype=np.int64)
+    slot[wanted] = np.arange(wanted.sum())
+    looked_up = resolved.reset_index(drop=True).reindex(slot[repeat])  # -1 (given rows): all empty
     looked_up.index = out.index
 
     for column in GEOCODE_COLUMNS:
@@ -184,6 +192,15 @@ def geocode(incidents: pd.DataFrame, place_column: str | None = None, country_co
     out["longitude"] = pd.to_numeric(out["longitude"])
     out["geo_precision"] = pd.to_numeric(out["geo_precision"]).astype("Int8")
     return out
+
+
+def _combined_codes(frame: pd.DataFrame) -> np.ndarray:
+    """One integer per row, equal for rows whose columns are all equal."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        codes, uniques = pd.factorize(frame[column])
+        combined = pd.factorize(combined * (len(uniques) + 1) + codes)[0]  # re-coded: never overflows
+    return combined
 
 
 def _given_mask(frame: pd.DataFrame) -> np.ndarray:
@@ -212,8 +229,10 @@ def resolve(places: list[str], countries: list[str] | None = None, provinces: li
     parsed = [split_kind(p) for p in places]
     matched = _match(sorted({key for key, _ in parsed if key}), index)
     keys = [matched.get(key, (None, 0.0)) for key, _ in parsed]
+    country_codes = {c: _country_code(c) for c in set(countries)}  # a handful of distinct values
+    province_keys = {p: normalize(p) for p in set(provinces)}
     return _choose_all([k for k, _ in keys], np.array([score for _, score in keys]), [kind for _, kind in parsed],
-                       [_country_code(c) for c in countries], [normalize(p) for p in provinces], index)
+                       [country_codes[c] for c in countries], [province_keys[p] for p in provinces], index)
 
 
 def _match(keys: list[str], index: _Index) -> dict[str, tuple[str, float]]:

@@ -41,7 +41,10 @@ KIND_WORDS: dict[str, str] = {
 }
 _KIND_ALTERNATIVES = "|".join(sorted((re.escape(w) for w in KIND_WORDS), key=len, reverse=True))
 _KIND_PATTERN = re.compile(r"\b(" + _KIND_ALTERNATIVES + r")\b")
-_LEADING = re.compile(r"^(the|near|outskirts of|in|at|of)\s+")
+_LEADING_WORDS = {"the", "near", "outskirts", "in", "at", "of"}
+_LEADING = re.compile(r"^(" + "|".join(sorted(_LEADING_WORDS - {"outskirts"}) + ["outskirts of"]) + r")\s+")
+# A name holding none of these words has no kind word to strip.
+_KIND_FIRST_WORDS = {phrase.split("-")[0].split()[0] for phrase in KIND_WORDS}
 
 
 def is_arabic(text: str) -> bool:
@@ -57,8 +60,8 @@ def normalize(name: object) -> str:
     if is_arabic(text):
         text = _ARABIC_MARKS.sub("", text.translate(_ARABIC_FOLD))
         text = text.replace("\u200c", " ").replace("\u200d", "")
-    else:
-        text = unidecode(text).lower().replace("'s ", " ")
+    else:  # most names are plain ASCII already: transliteration is only for the rest
+        text = (text if text.isascii() else unidecode(text)).lower().replace("'s ", " ")
     text = _NON_WORD.sub(" ", text.replace("-", " ")).replace("_", " ")
     return _SPACES.sub(" ", text).strip()
 
@@ -69,8 +72,11 @@ def split_kind(name: object) -> tuple[str, str]:
     If stripping would leave nothing (``'Border'``), the name is kept whole.
     """
     text = normalize(name)
-    if is_arabic(text):
+    if not text.isascii():  # Latin names are ASCII once normalised: this is Arabic script
         return text, ""
+    words = text.split()
+    if not (_KIND_FIRST_WORDS.intersection(words) or words and words[0] in _LEADING_WORDS):
+        return text, ""  # the common case, without running the patterns
     kinds = _KIND_PATTERN.findall(text)
     stripped = _SPACES.sub(" ", _KIND_PATTERN.sub(" ", text)).strip()
     while True:
