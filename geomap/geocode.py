@@ -14,6 +14,7 @@ Every input row comes back, with a ``geocode_status``:
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -69,25 +70,14 @@ class _Index:
 @lru_cache(maxsize=1)
 def _index() -> _Index:
     places = datasets.gazetteer().reset_index(drop=True)
-    names = places["name"] + "|" + places["alt_names"].fillna("")
-    long = names.str.split("|").explode()
-    long = long[long.str.len() > 0]
-    full = long.map(normalize)
-    stripped = long.map(lambda n: split_kind(n)[0])
-    keyed = pd.DataFrame({"key": pd.concat([full, stripped]), "row": np.concatenate([long.index, long.index]),
-                          "whole": np.repeat([True, False], len(long))})
-    keyed = keyed[keyed["key"].str.len() > 1]
-    keyed = keyed.groupby(["key", "row"], as_index=False, sort=True)["whole"].max()
-    keys, starts = np.unique(keyed["key"].to_numpy(dtype=object), return_index=True)
-    keys = keys.tolist()
-    row_groups = np.split(keyed["row"].to_numpy(), starts[1:])
-    whole_groups = np.split(keyed["whole"].to_numpy(), starts[1:])
-    candidates = dict(zip(keys, row_groups, strict=True))
-    whole = dict(zip(keys, whole_groups, strict=True))
+    keys, starts, rows, whole_rows, sounds = _gazetteer_keys()
+    bounds = list(zip(starts.tolist(), [*starts[1:].tolist(), len(rows)], strict=True))
+    candidates = {key: rows[a:b] for key, (a, b) in zip(keys, bounds, strict=True)}
+    whole = {key: whole_rows[a:b] for key, (a, b) in zip(keys, bounds, strict=True)}
     latin_keys = [k for k in keys if not is_arabic(k) and len(k) >= _MIN_FUZZY_LENGTH]
     phonetic: dict[str, list[str]] = {}
-    for key in latin_keys:
-        phonetic.setdefault(sound(key), []).append(key)
+    for key, form in zip(latin_keys, sounds, strict=True):
+        phonetic.setdefault(form, []).append(key)
     deletes: dict[str, list[str]] = {}
     for form in phonetic:
         for variant in _deletions(form):
@@ -101,6 +91,36 @@ def _index() -> _Index:
         phonetic=phonetic, deletes=deletes, importance=importance,
         kind_code=np.array([_KINDS.index(k) if k in _KINDS else len(_KINDS) for k in places["kind"]]),
     )
+
+
+def _gazetteer_keys() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Every normalised key of the gazetteer, with its rows; from the disk cache when this gazetteer and code made it.
+
+    Returns the sorted keys, where each key's rows start, the rows, whether the key is the
+    row's whole name, and the phonetic form of each Latin key of fuzzy-matching length.
+    """
+    from geomap import cache
+    from geomap import normalize as normalize_module
+
+    return cache.cached("gazetteer-keys", _build_keys, datasets.manifest()["gazetteer.parquet"].encode(),
+                        (sys.modules[__name__], normalize_module))
+
+
+def _build_keys() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    places = datasets.gazetteer().reset_index(drop=True)
+    names = places["name"] + "|" + places["alt_names"].fillna("")
+    long = names.str.split("|").explode()
+    long = long[long.str.len() > 0]
+    full = long.map(normalize)
+    stripped = long.map(lambda n: split_kind(n)[0])
+    keyed = pd.DataFrame({"key": pd.concat([full, stripped]), "row": np.concatenate([long.index, long.index]),
+                          "whole": np.repeat([True, False], len(long))})
+    keyed = keyed[keyed["key"].str.len() > 1]
+    keyed = keyed.groupby(["key", "row"], as_index=False, sort=True)["whole"].max()
+    keys, starts = np.unique(keyed["key"].to_numpy(dtype=object), return_index=True)
+    keys = keys.tolist()
+    sounds = [sound(k) for k in keys if not is_arabic(k) and len(k) >= _MIN_FUZZY_LENGTH]
+    return keys, starts, keyed["row"].to_numpy(), keyed["whole"].to_numpy(), sounds
 
 
 # Spellings that transliterations of Pashto, Dari, Urdu (and English, French, German

@@ -7,6 +7,7 @@ country polygons the border line was cut from, and provinces clipped to them.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -201,20 +202,29 @@ _GRIDS: dict[tuple, tuple[np.ndarray, _CellGrid]] = {}
 def _cell_grid(polygons: np.ndarray) -> _CellGrid:
     key = tuple(map(id, polygons))
     if key not in _GRIDS:  # the polygons are kept with their grid, so their ids stay theirs
-        west, south, east, north = _GRID_EXTENT
-        columns, rows = round((east - west) / _GRID_CELL), round((north - south) / _GRID_CELL)
-        x0 = west + _GRID_CELL * np.arange(columns)
-        y0 = south + _GRID_CELL * np.arange(rows)
-        xx, yy = np.meshgrid(x0, y0)
-        cells = shapely.box(xx.ravel(), yy.ravel(), xx.ravel() + _GRID_CELL, yy.ravel() + _GRID_CELL)
-        tree = shapely.STRtree(cells)
-        # A cell that touches no polygon is known to be in none; one a polygon holds whole is that polygon's.
-        owner = np.full(rows * columns, -1, dtype=np.int64)
-        owner[tree.query(polygons, predicate="intersects")[1]] = _UNKNOWN
-        polygon, cell = tree.query(polygons, predicate="contains")
-        owner[cell] = polygon
-        _GRIDS[key] = (polygons, _CellGrid(owner.reshape(rows, columns)))
+        from geomap import cache
+
+        inputs = repr((_GRID_EXTENT, _GRID_CELL)).encode() + b"".join(shapely.to_wkb(polygons).tolist())
+        owner = cache.cached("cell-grid", lambda: _owner_grid(polygons), inputs, (sys.modules[__name__],))
+        _GRIDS[key] = (polygons, _CellGrid(owner))
     return _GRIDS[key][1]
+
+
+def _owner_grid(polygons: np.ndarray) -> np.ndarray:
+    """For each grid cell: the polygon containing it whole, -1 if none touches it, else _UNKNOWN."""
+    west, south, east, north = _GRID_EXTENT
+    columns, rows = round((east - west) / _GRID_CELL), round((north - south) / _GRID_CELL)
+    x0 = west + _GRID_CELL * np.arange(columns)
+    y0 = south + _GRID_CELL * np.arange(rows)
+    xx, yy = np.meshgrid(x0, y0)
+    cells = shapely.box(xx.ravel(), yy.ravel(), xx.ravel() + _GRID_CELL, yy.ravel() + _GRID_CELL)
+    tree = shapely.STRtree(cells)
+    # A cell that touches no polygon is known to be in none; one a polygon holds whole is that polygon's.
+    owner = np.full(rows * columns, -1, dtype=np.int64)
+    owner[tree.query(polygons, predicate="intersects")[1]] = _UNKNOWN
+    polygon, cell = tree.query(polygons, predicate="contains")
+    owner[cell] = polygon
+    return owner.reshape(rows, columns)
 
 
 def _nearest_province(lon: np.ndarray, lat: np.ndarray, provinces: gpd.GeoDataFrame,

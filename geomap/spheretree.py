@@ -8,12 +8,15 @@ walks the tree nearest sphere first and skips every sphere whose nearest possibl
 No sphere that could hold a nearer segment is skipped, so the answer is the exact nearest
 segment by straight-line distance, for points near the line and a thousand km away alike.
 
-The walk is compiled with numba and runs without the GIL, one thread per core.
+The walk is compiled with numba and runs without the GIL, one thread per core. Fewer than
+:data:`SCAN_BELOW` points are instead compared with every segment in numpy: loading the
+compiled walk (~1 s) would cost more than it saves.
 """
 
 from __future__ import annotations
 
-import numba
+from functools import cache
+
 import numpy as np
 
 from geomap.geodesy import in_parallel
@@ -22,15 +25,20 @@ from geomap.geodesy import in_parallel
 LEAF_SEGMENTS = 16
 #: Children of each inner sphere.
 FAN_OUT = 8
+#: Below this many points, every segment is tested in numpy instead of walking the tree.
+SCAN_BELOW = 256
 #: Points handed to one thread at a time.
 _CHUNK = 50_000
 
 
-def _jit(function):
+@cache
+def _compiled_walk():
+    import numba  # ~0.5 s to import: only when a walk is needed
+
     try:  # a cache beside the module, or in the user's cache folder, saves ~2 s per process
-        return numba.njit(nogil=True, cache=True)(function)
+        return numba.njit(nogil=True, cache=True)(_walk)
     except RuntimeError:  # nowhere writable to cache: compile in each process instead
-        return numba.njit(nogil=True)(function)
+        return numba.njit(nogil=True)(_walk)
 
 
 class SegmentTree:
@@ -62,15 +70,36 @@ class SegmentTree:
 
     def nearest(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each point, the nearest segment's index and the foot's fraction (0-1) along it."""
+        points = np.asarray(points, dtype=float)
+        return self.scan(points) if len(points) < SCAN_BELOW else self.walk(points)
+
+    def walk(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`nearest` by walking the tree (compiled; any number of points)."""
         points = np.ascontiguousarray(np.asarray(points, dtype=float) - self._origin)
         segment = np.empty(len(points), dtype=np.int64)
         fraction = np.empty(len(points))
+        walk = _compiled_walk()
 
         def run(part: slice) -> None:
-            _walk(points[part], self._start, self._step, self._step_sq, self._centres, self._radii, self._offsets,
-                  LEAF_SEGMENTS, FAN_OUT, segment[part], fraction[part])
+            walk(points[part], self._start, self._step, self._step_sq, self._centres, self._radii, self._offsets,
+                 LEAF_SEGMENTS, FAN_OUT, segment[part], fraction[part])
 
         in_parallel(run, len(points), _CHUNK)
+        return segment, fraction
+
+    def scan(self, points: np.ndarray, pairs: int = 2_000_000) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`nearest` by testing every segment (numpy; for a few points, or as a reference)."""
+        points = np.asarray(points, dtype=float) - self._origin
+        segment = np.empty(len(points), dtype=np.int64)
+        fraction = np.empty(len(points))
+        step = max(1, pairs // len(self._start))  # points per pass bound the (points, segments, 3) temporaries
+        for first in range(0, len(points), step):
+            gap = points[first:first + step, None, :] - self._start[None, :, :]
+            t = np.clip((gap * self._step).sum(axis=2) / self._step_sq, 0.0, 1.0)
+            rest = gap - t[:, :, None] * self._step
+            best = (rest * rest).sum(axis=2).argmin(axis=1)
+            segment[first:first + step] = best
+            fraction[first:first + step] = t[np.arange(len(best)), best]
         return segment, fraction
 
 
@@ -97,7 +126,6 @@ def _spheres(vertices: np.ndarray, first: np.ndarray, last: np.ndarray) -> tuple
     return centres, radii * (1 + 1e-12) + 1e-6
 
 
-@_jit
 def _walk(points, start, step, step_sq, centres, radii, offsets, leaf_segments, fan_out, segment_out, fraction_out):
     levels = len(offsets) - 1
     segments = len(start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geomap.spheretree import FAN_OUT, LEAF_SEGMENTS, SegmentTree
+from geomap.spheretree import FAN_OUT, LEAF_SEGMENTS, SCAN_BELOW, SegmentTree
 
 
 def _brute_force(points: np.ndarray, vertices: np.ndarray) -> np.ndarray:
@@ -34,10 +34,13 @@ def test_nearest_segment_is_the_brute_force_nearest(segments):
         rng.uniform(vertices.min(axis=0) - 1e5, vertices.max(axis=0) + 1e5, (200, 3)),
         on_line,
     ])
-    segment, fraction = SegmentTree(vertices).nearest(points)
-    assert ((segment >= 0) & (segment < segments)).all() and ((fraction >= 0) & (fraction <= 1)).all()
-    found = _distance_to(points, vertices, segment, fraction)
-    np.testing.assert_allclose(found, _brute_force(points, vertices), rtol=0, atol=1e-6)
+    tree = SegmentTree(vertices)
+    expected = _brute_force(points, vertices)
+    for segment, fraction in (tree.walk(points), tree.scan(points), tree.nearest(points[:SCAN_BELOW - 1])):
+        assert ((segment >= 0) & (segment < segments)).all() and ((fraction >= 0) & (fraction <= 1)).all()
+        found = _distance_to(points[:len(segment)], vertices, segment, fraction)
+        np.testing.assert_allclose(found, expected[:len(segment)], rtol=0, atol=1e-6)
+    found = _distance_to(points, vertices, *tree.nearest(points))
     assert found[-len(on_line):].max() < 1e-6  # a vertex is on the line
 
 

@@ -1,0 +1,84 @@
+"""A disk cache for indexes geomap derives from its bundled data (gazetteer keys, polygon grids).
+
+Building them takes a few seconds per process; a cached copy loads in a fraction of that.
+An entry's name carries a hash of everything it was built from — the bytes given by the
+caller (data, parameters) and the source code of the modules that build it — so a changed
+gazetteer, polygon or algorithm never meets a stale entry.
+
+The folder is ``$GEOMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/geomap``, else
+``~/.cache/geomap``. Where it cannot be written the index is simply built each time;
+``GEOMAP_CACHE_DIR=off`` turns the cache off. Entries are pickles written by geomap itself
+into the user's own folder, and are only ever read from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def folder() -> Path | None:
+    """Where entries are kept, or None when the cache is off."""
+    chosen = os.environ.get("GEOMAP_CACHE_DIR", "")
+    if chosen.lower() == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "geomap"
+
+
+def cached(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[ModuleType, ...]) -> T:
+    """``build()``, or its copy from an earlier process built from the same inputs and code.
+
+    Parameters
+    ----------
+    name
+        A short label for the file name (``"geocode-index"``).
+    build
+        Makes the value; its result must pickle.
+    inputs
+        Bytes that identify the data and parameters the value is built from.
+    modules
+        Modules whose source code builds the value: a change to any of them is a new entry.
+    """
+    where = folder()
+    if where is None:
+        return build()
+    digest = hashlib.sha256(inputs)
+    for module in modules:
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(f"{sys.version_info[:2]}".encode())
+    path = where / f"{name}-{digest.hexdigest()[:24]}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError):
+        pass  # absent, unreadable, or from another version of a library: build anew
+    value = build()
+    _store(path, value)
+    return value
+
+
+def _store(path: Path, value: object) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)  # readers see the whole entry or none
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except OSError:
+        pass  # a read-only or full disk costs speed, never a result
