@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from geomap import datasets
+from geomap import datasets, geocode, load, sample_path
+from geomap import join as join_border
 from geomap.cli import app
 from geomap.errors import DataError
 from geomap.pipeline import run
@@ -241,7 +242,8 @@ def test_cli_works_with_networking_disabled(tmp_path):
             command = ["unshare", "--net", *command]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "written: 33" in result.stdout
+    located = int(join_border(geocode(load(sample_path())))["latitude"].notna().sum())
+    assert f"rows in: 40  {located} located" in result.stdout and f"written: {located}" in result.stdout
 
 
 def test_damaged_or_missing_data_is_reported(tmp_path):
