@@ -58,7 +58,7 @@ def _enrich(method: str, frame) -> dict:
     warm = time.perf_counter()
     datasets.border_index(), datasets.provinces(), datasets.countries(), datasets.world()
     if method == "geomap":
-        join(frame.head(10))  # loads the remaining lazily built pieces
+        join(frame.head(1000))  # loads the remaining lazily built pieces, the compiled border search too
         warm = time.perf_counter() - warm
         start = time.perf_counter()
         join(frame)
