@@ -102,6 +102,63 @@ def test_clicking_a_cluster_zooms_and_an_incident_popup_shows_its_fields(offline
     assert "To border" in text and "Located as" in text and "Precision" in text
 
 
+def test_measure_tool_reports_the_distance_between_two_clicks(offline_page, sample_map):
+    from geomap.geodesy import distance_km
+
+    page = offline_page
+    _open(page, sample_map)
+    page.click(".geomap-measure-button")
+    box = page.locator(".leaflet-container").first.bounding_box()
+    clicks = [(box["x"] + 500, box["y"] + 450), (box["x"] + 800, box["y"] + 500)]
+    for x, y in clicks:
+        page.mouse.click(x, y)
+        page.wait_for_timeout(150)
+    ends = page.evaluate("""(points) => points.map(([x, y]) => {
+        const r = geomapState.map.getContainer().getBoundingClientRect();
+        const p = geomapState.map.containerPointToLatLng([x - r.left, y - r.top]);
+        return [p.lng, p.lat];
+    })""", clicks)
+    assert page.locator(".geomap-measure-label").count() == 1  # one label, at the last point
+    assert page.evaluate("""() => [...document.querySelectorAll('.leaflet-tooltip:not(.geomap-measure-label)')]
+        .every(e => getComputedStyle(e).display === 'none')""")  # hover labels do not cover it
+    label = page.locator(".geomap-measure-label").inner_text()
+    shown_km = float(label.split(" km")[0])
+    expected = float(distance_km(ends[0][0], ends[0][1], ends[1][0], ends[1][1]))
+    assert expected > 50 and shown_km == pytest.approx(expected, rel=0.01)  # a sphere's answer, within 1 %
+    page.click(".geomap-measure-button")  # off again: the line and its label go
+    page.wait_for_timeout(300)
+    assert page.locator(".geomap-measure-label").count() == 0
+
+
+def test_fullscreen_fills_the_window_and_comes_back(offline_page, sample_map):
+    page = offline_page
+    _open(page, sample_map)
+    size = """() => { const r = geomapState.map.getContainer().getBoundingClientRect();
+                       return [r.width, r.height, window.innerWidth, window.innerHeight]; }"""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.click(".geomap-fullscreen-button")
+    page.wait_for_timeout(300)
+    width, height, window_width, window_height = page.evaluate(size)
+    assert (width, height) == (window_width, window_height)
+    page.click(".geomap-fullscreen-button")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.fullscreenElement === null")
+    assert not page.evaluate("geomapState.map.getContainer().classList.contains('geomap-fullscreen')")
+
+
+def test_minimap_shows_the_border_and_follows_the_map(offline_page, sample_map):
+    page = offline_page
+    _open(page, sample_map)
+    page.wait_for_selector(".geomap-minimap canvas")
+    minimap = page.locator(".geomap-minimap")
+    before = minimap.screenshot()
+    assert _count_colour(before, BORDER_RED) > 20
+    page.evaluate("() => { geomapState.map.setView([29.5, 64.5], 8, {animate: false}); }")
+    page.wait_for_timeout(300)
+    after = minimap.screenshot()
+    assert before != after  # the view box and the minimap's centre moved with the map
+
+
 def test_search_finds_a_crossing(offline_page, sample_map):
     page = offline_page
     _open(page, sample_map)

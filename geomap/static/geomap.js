@@ -756,7 +756,7 @@
         ruler.classList.toggle("geomap-active", measure.active);
         container.classList.toggle("geomap-measuring", measure.active);
         if (!measure.active) {
-          if (measure.line) map.removeLayer(measure.line);
+          if (measure.line) map.removeLayer(measure.line.unbindTooltip());  // a permanent label outlives its line
           measure.points = [];
           measure.line = null;
         }
@@ -773,8 +773,11 @@
       measure.line.setLatLngs(measure.points);
       var total = 0;
       for (var k = 1; k < measure.points.length; k++) total += map.distance(measure.points[k - 1], measure.points[k]);
-      measure.line.bindTooltip(el("span", null, (total / 1000).toFixed(1) + " km (great circle)"),
-                               {permanent: true, className: "geomap-measure-label"}).openTooltip(e.latlng);
+      var label = el("span", null, (total / 1000).toFixed(1) + " km (great circle)");
+      // One label per line, moved to the latest point: binding anew each click left the old labels behind.
+      if (measure.line.getTooltip()) measure.line.setTooltipContent(label);
+      else measure.line.bindTooltip(label, {permanent: true, className: "geomap-measure-label"});
+      measure.line.openTooltip(e.latlng);
     });
     return measure;
   }
