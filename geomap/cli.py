@@ -72,6 +72,8 @@ DedupeKmOpt = Annotated[float | None, typer.Option(
 DedupeDaysOpt = Annotated[float | None, typer.Option(
     help=f"... and this many days (default {settings.DEDUPE_DAYS:g} when --dedupe-km is given).",
     show_default=False)]
+DedupeWithinOpt = Annotated[bool, typer.Option(
+    "--dedupe-within", help="Link repeats within one source too (GDELT codes an event once per article).")]
 
 
 def _version(value: bool) -> None:
@@ -226,6 +228,7 @@ def geocode_command(
     scheduler: SchedulerOpt = None,
     dedupe_km: DedupeKmOpt = None,
     dedupe_days: DedupeDaysOpt = None,
+    dedupe_within: DedupeWithinOpt = False,
 ) -> None:
     """Add coordinates to place names, offline.
 
@@ -238,7 +241,8 @@ def geocode_command(
     """
     _run_table("geocode", input_paths, output, place_column=place_column, country_column=country_column,
                province_column=province_column, rejects=rejects, format=format, columns=columns, engine=engine,
-               scheduler=scheduler, dedupe_km=dedupe_km, dedupe_days=dedupe_days)
+               scheduler=scheduler, dedupe_km=dedupe_km, dedupe_days=dedupe_days,
+               dedupe_within=dedupe_within)
 
 
 @app.command("join")
@@ -255,6 +259,7 @@ def join_command(
     scheduler: SchedulerOpt = None,
     dedupe_km: DedupeKmOpt = None,
     dedupe_days: DedupeDaysOpt = None,
+    dedupe_within: DedupeWithinOpt = False,
 ) -> None:
     """Measure incidents against the border (geocoding names first where needed).
 
@@ -269,7 +274,8 @@ def join_command(
     """
     _run_table("join", input_paths, output, place_column=place_column, country_column=country_column,
                province_column=province_column, rejects=rejects, format=format, columns=columns, engine=engine,
-               scheduler=scheduler, dedupe_km=dedupe_km, dedupe_days=dedupe_days)
+               scheduler=scheduler, dedupe_km=dedupe_km, dedupe_days=dedupe_days,
+               dedupe_within=dedupe_within)
 
 
 @border_app.command("info")

@@ -5,6 +5,8 @@ Two located rows from *different* sources (``source_dataset``) are linked when t
 their dates are at most ``days`` apart, and their ``event_category`` is the same. Links are
 transitive: each connected group gets one ``duplicate_cluster`` id, the position of its first
 row. Nothing is deleted; rows without a partner keep an empty ``duplicate_cluster``.
+With ``within_source`` rows of the same source are linked as well: GDELT codes one event once
+per article that reports it, so its own repeats are the duplicates that matter there.
 
 The pair search is a KD-tree over (x, y, z, time, category), with category scaled so that
 different categories never meet: O(n log n), not a Python loop over pairs.
@@ -20,7 +22,8 @@ from geomap.errors import InputError
 from geomap.geodesy import ecef
 
 
-def link_duplicates(incidents: pd.DataFrame, km: float | None = None, days: float | None = None) -> pd.DataFrame:
+def link_duplicates(incidents: pd.DataFrame, km: float | None = None, days: float | None = None,
+                    within_source: bool = False) -> pd.DataFrame:
     """Add ``duplicate_cluster`` (and ``duplicate_count``) to a located frame.
 
     Parameters
@@ -30,6 +33,8 @@ def link_duplicates(incidents: pd.DataFrame, km: float | None = None, days: floa
         ``source_dataset`` are used when present (see :mod:`geomap.sources`).
     km, days
         The window; default :data:`geomap.settings.DEDUPE_KM` and ``DEDUPE_DAYS``.
+    within_source
+        Also link rows of the same ``source_dataset`` (default: only across sources).
 
     Returns
     -------
@@ -48,7 +53,7 @@ def link_duplicates(incidents: pd.DataFrame, km: float | None = None, days: floa
         pd.to_numeric(incidents.get("longitude"), errors="coerce"),
         pd.to_numeric(incidents.get("latitude"), errors="coerce"),
         pd.to_datetime(incidents.get("event_date"), errors="coerce", format="ISO8601"),
-        _column(incidents, "event_category"), _column(incidents, "source_dataset"), km, days)
+        _column(incidents, "event_category"), _column(incidents, "source_dataset"), km, days, within_source)
     out = incidents.copy()
     out["duplicate_cluster"] = pd.array(np.where(cluster >= 0, cluster, 0), dtype="Int64")
     out.loc[cluster < 0, "duplicate_cluster"] = pd.NA
@@ -57,7 +62,8 @@ def link_duplicates(incidents: pd.DataFrame, km: float | None = None, days: floa
     return out
 
 
-def duplicate_clusters(lon, lat, when, category, dataset, km: float, days: float) -> np.ndarray:
+def duplicate_clusters(lon, lat, when, category, dataset, km: float, days: float,
+                       within_source: bool = False) -> np.ndarray:
     """Cluster id (position of the cluster's first row) per row, -1 for rows without a duplicate."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -83,7 +89,7 @@ def duplicate_clusters(lon, lat, when, category, dataset, km: float, days: float
     i, j = pairs[:, 0], pairs[:, 1]
     xyz = scaled[:, :3]
     keep = ((((xyz[i] - xyz[j]) ** 2).sum(axis=1) <= metres ** 2) & (np.abs(day[usable][i] - day[usable][j]) <= days)
-            & (dataset_code[i] != dataset_code[j]))
+            & (within_source | (dataset_code[i] != dataset_code[j])))
     i, j = i[keep], j[keep]
     if len(i) == 0:
         return result

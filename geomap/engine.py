@@ -44,7 +44,7 @@ def enrich(frame: pd.DataFrame, *, stage: str = "join", place_column: str | None
 
 
 def run_dask(paths: list[Path], output: Path | None, *, scheduler: str | object | None = None,
-             dedupe: tuple[float, float] | None = None, blocksize: str | int | None = None,
+             dedupe: tuple[float, float, bool] | None = None, blocksize: str | int | None = None,
              **options) -> tuple[pd.DataFrame | None, pd.Series]:
     """Run :func:`process` over partitions of ``paths`` and write ``output`` partition-wise.
 
@@ -59,7 +59,7 @@ def run_dask(paths: list[Path], output: Path | None, *, scheduler: str | object 
         A Dask scheduler address (``tcp://host:8786``), a ``distributed.Client``, or None for a
         local cluster of this machine's cores.
     dedupe
-        ``(km, days)`` to link likely duplicates, or None.
+        ``(km, days, within_source)`` to link likely duplicates, or None.
     options
         ``format``, ``columns``, ``stage``, ``place_column``, ``country_column``,
         ``province_column``: as for the in-process engine.
@@ -162,11 +162,12 @@ def _delimiter(path: Path) -> str:
         return ","
 
 
-def _link(result, meta: pd.DataFrame, km: float, days: float):
+def _link(result, meta: pd.DataFrame, km: float, days: float, within_source: bool = False):
     """Gather the few columns duplicates need, cluster them, and attach ids by global row position."""
     import dask
 
-    link_duplicates(meta.assign(**{c: meta.get(c, pd.Series(dtype=object)) for c in _DEDUPE_KEYS}), km, days)
+    link_duplicates(meta.assign(**{c: meta.get(c, pd.Series(dtype=object)) for c in _DEDUPE_KEYS}), km, days,
+                    within_source)
     keys = result.map_partitions(lambda part: part.reindex(columns=_DEDUPE_KEYS),
                                  meta=pd.DataFrame({c: pd.Series(dtype=object) for c in _DEDUPE_KEYS}))
     (gathered,) = dask.compute(keys)
@@ -176,7 +177,7 @@ def _link(result, meta: pd.DataFrame, km: float, days: float):
                                  pd.to_datetime(gathered["event_date"], errors="coerce", format="ISO8601"),
                                  gathered["event_category"].astype("string").fillna("").to_numpy(dtype=object),
                                  gathered["source_dataset"].astype("string").fillna("").to_numpy(dtype=object),
-                                 km, days)
+                                 km, days, within_source)
     lengths = result.map_partitions(len).compute()
     offsets = np.concatenate([[0], np.cumsum(lengths.to_numpy())])
     counts = pd.Series(cluster[cluster >= 0]).value_counts()

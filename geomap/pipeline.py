@@ -96,7 +96,7 @@ def run(input_path: str | Path | list[str | Path] | None = None, output: str | P
         offline: bool = False, bands: tuple[float, ...] | None = None, aggregate_above: int | None = None,
         format: str | None = None, columns: str | dict | None = None, engine: str = "local",
         scheduler: str | object | None = None, dedupe_km: float | None = None, dedupe_days: float | None = None,
-        rejects: str | Path | None = None,
+        dedupe_within: bool = False, rejects: str | Path | None = None,
         progress: Progress | None = None) -> tuple[pd.DataFrame | None, Summary]:
     """Run the pipeline on one or more files and optionally write the result.
 
@@ -121,9 +121,10 @@ def run(input_path: str | Path | list[str | Path] | None = None, output: str | P
     engine, scheduler
         ``"local"`` (default) runs in this process; ``"dask"`` runs partition by partition on
         the Dask scheduler at ``scheduler`` (None: a local cluster), see :mod:`geomap.engine`.
-    dedupe_km, dedupe_days
-        Giving either links likely duplicates across sources (the other takes its default
-        from :mod:`geomap.settings`), see :mod:`geomap.dedupe`.
+    dedupe_km, dedupe_days, dedupe_within
+        Giving any links likely duplicates across sources (the window's other end takes its
+        default from :mod:`geomap.settings`); ``dedupe_within`` links repeats within one
+        source as well, see :mod:`geomap.dedupe`.
     rejects
         Optional CSV file for the rows that could not be located, with ``input_row`` and
         ``reject_reason`` (they stay in table outputs too; a map cannot draw them).
@@ -154,9 +155,9 @@ def run(input_path: str | Path | list[str | Path] | None = None, output: str | P
         for path in paths:
             rejects_path = check_output(rejects, path, allowed=(".csv",))
     dedupe = None
-    if dedupe_km is not None or dedupe_days is not None:
+    if dedupe_km is not None or dedupe_days is not None or dedupe_within:
         dedupe = (settings.DEDUPE_KM if dedupe_km is None else dedupe_km,
-                  settings.DEDUPE_DAYS if dedupe_days is None else dedupe_days)
+                  settings.DEDUPE_DAYS if dedupe_days is None else dedupe_days, dedupe_within)
     is_map = target is not None and target.suffix.lower() in (".html", ".htm")
     options = dict(format=format, columns=columns, stage="join" if stage == "join" or is_map else "geocode",
                    place_column=place_column, country_column=country_column, province_column=province_column)

@@ -29,6 +29,22 @@ def test_three_sources_in_one_run_with_linked_duplicates(tmp_path):
     assert frame["duplicate_cluster"].value_counts().max() == 3
 
 
+def test_gdelt_repeats_are_linked_with_dedupe_within(tmp_path):
+    # The same clash coded from a second article: another event id, the same place, day and code.
+    first = (DATA / "gdelt_sample.export.CSV").read_text(encoding="utf-8").splitlines()[0]
+    repeat = "1299000099" + first[first.index("\t"):]
+    source = tmp_path / "20251012.export.CSV"
+    source.write_text("\n".join([*(DATA / "gdelt_sample.export.CSV").read_text(encoding="utf-8").splitlines(),
+                                  repeat]) + "\n", encoding="utf-8")
+    for flag, linked in (((), 0), (("--dedupe-within",), 2)):
+        out = tmp_path / f"out{len(flag)}.csv"
+        result = invoke("join", source, "-o", out, *flag)
+        assert result.exit_code == 0, result.output
+        frame = pd.read_csv(out)
+        assert len(frame) == 4
+        assert frame.get("duplicate_cluster", pd.Series(dtype=float)).notna().sum() == linked
+
+
 def test_generic_csv_with_columns(tmp_path):
     out = tmp_path / "g.csv"
     result = invoke("geocode", DATA / "generic_sample.csv", "-o", out, "--format", "generic",

@@ -80,3 +80,11 @@ def test_dask_engine_links_duplicates_like_the_local_engine(cluster, tmp_path, m
     local, dask_out = pd.read_csv(tmp_path / "local.csv"), pd.read_csv(tmp_path / "dask.csv")
     assert summary.rows_in == 600 and dask_out["duplicate_cluster"].notna().sum() > 100
     pd.testing.assert_frame_equal(dask_out, local)
+
+    # Repeats within one source too: more rows linked, and still the same answer on both engines.
+    run(source, tmp_path / "local_within.csv", dedupe_km=5, dedupe_days=1, dedupe_within=True)
+    run(source, tmp_path / "dask_within.csv", engine="dask", scheduler=cluster.scheduler.address,
+        dedupe_km=5, dedupe_days=1, dedupe_within=True)
+    within = pd.read_csv(tmp_path / "dask_within.csv")
+    pd.testing.assert_frame_equal(within, pd.read_csv(tmp_path / "local_within.csv"))
+    assert within["duplicate_cluster"].notna().sum() > dask_out["duplicate_cluster"].notna().sum()

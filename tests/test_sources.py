@@ -115,6 +115,17 @@ def test_window_category_and_source_all_count():
     assert link_duplicates(base, km=1, days=2)["duplicate_cluster"].isna().iloc[:2].all()
 
 
+def test_repeats_within_one_source_are_linked_only_when_asked():
+    # GDELT codes one clash once per article: three rows, same place, day and category, one source.
+    gdelt = pd.DataFrame({"latitude": [33.0, 33.01, 33.0, 31.0], "longitude": [70.0, 70.0, 70.01, 66.4],
+                          "event_date": ["2025-10-12", "2025-10-12", "2025-10-13", "2025-10-12"],
+                          "event_category": ["battle"] * 4, "source_dataset": ["gdelt"] * 4})
+    assert link_duplicates(gdelt, km=5, days=2)["duplicate_cluster"].isna().all()
+    out = link_duplicates(gdelt, km=5, days=2, within_source=True)
+    assert out["duplicate_cluster"].tolist()[:3] == [0, 0, 0] and pd.isna(out["duplicate_cluster"].iloc[3])
+    assert out["duplicate_count"].tolist() == [3, 3, 3, 1]
+
+
 def test_linking_is_vectorised_at_scale():
     rng = np.random.default_rng(3)
     n = 200_000
