@@ -319,6 +319,11 @@ def _choose_all(keys: list[str | None], match_scores: np.ndarray, kinds: list[st
         "gazetteer_id": "", "gazetteer_name": "", "feature_kind": "", "match_score": np.nan,
         "geocode_status": "unmatched"}, index=range(len(keys)))
     hit = np.flatnonzero(counts > 0)
+    # A corrected spelling that lands outside the row's own country is more likely another place than a typo
+    # ("Razmak, Pakistan" is not the Afghan village "Ramak"): such a row stays unmatched.
+    asked = np.asarray(countries, dtype=object)[hit]
+    elsewhere = (match_scores[hit] < 100) & (asked != "") & (index.country_of[best_rows] != asked)
+    hit, best_rows, ambiguous = hit[~elsewhere], best_rows[~elsewhere], ambiguous[~elsewhere]
     out.loc[hit, "latitude"] = lat[best_rows]
     out.loc[hit, "longitude"] = lon[best_rows]
     out.loc[hit, "geo_precision"] = places["precision"].to_numpy()[best_rows].astype(np.int64)

@@ -216,7 +216,8 @@ def _gdelt(frame: pd.DataFrame) -> None:
     frame["event_category"] = category.where(~code.str.startswith(_CAMEO_EXPLOSION), "explosion")
     _set(frame, "source_url", frame["SOURCEURL"])
     _set(frame, "description", full_name)
-    _set(frame, "country", frame["ActionGeo_CountryCode"])
+    # The name's last part is the country's name; ActionGeo_CountryCode is FIPS 10-4, not ISO ("CH" is China).
+    _set(frame, "country", full_name.str.split(",").str[-1].str.strip())
     _set(frame, "admin1", frame["ActionGeo_ADM1Code"])
     frame["latitude"] = frame["ActionGeo_Lat"]
     frame["longitude"] = frame["ActionGeo_Long"]

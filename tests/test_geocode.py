@@ -58,6 +58,17 @@ def test_country_context_decides_between_same_named_places():
     assert india.latitude == pytest.approx(17.4, abs=0.3)
 
 
+def test_a_corrected_spelling_in_another_country_than_the_row_says_is_not_taken():
+    # "Razmak" (North Waziristan) is not in the gazetteer; one letter away is "Ramak" in Ghazni, Afghanistan.
+    found = resolve(["Razmak", "Razmak", "Kandahaar", "Kandahaar", "Khost"],
+                    countries=["Pakistan", "", "Pakistan", "Afghanistan", "Pakistan"])
+    assert found.loc[0, "geocode_status"] == "unmatched" and np.isnan(found.loc[0, "latitude"])
+    assert found.loc[1, "gazetteer_name"] == "Rāmak"  # without a country there is nothing to contradict
+    assert found.loc[2, "geocode_status"] == "unmatched"
+    assert found.loc[3, "gazetteer_name"] == "Kandahār" and found.loc[3, "match_score"] < 100
+    assert found.loc[4, "geocode_status"] == "matched"  # an exact name is kept, wherever it is
+
+
 def test_given_coordinates_are_kept_and_not_geocoded():
     frame = pd.DataFrame({"place": ["Khost", "Khost"], "latitude": [34.0, np.nan], "longitude": [70.0, np.nan]})
     out = geocode(frame)

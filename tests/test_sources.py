@@ -48,6 +48,11 @@ def test_precision_codes_map_onto_one_scale():
     assert load(GDELT)["geo_precision"].tolist() == [1, 4, 3]  # world city, country, world state
 
 
+def test_gdelt_country_context_is_the_named_country_not_its_fips_code():
+    # FIPS 10-4 "CH" is China, ISO "CH" Switzerland: the full name's last part says which country is meant.
+    assert load(GDELT)["country"].tolist() == ["Afghanistan", "Afghanistan", "Pakistan"]
+
+
 def test_ucdp_fatality_range_is_kept():
     frame = load(UCDP)
     assert frame[["fatalities_low", "fatalities", "fatalities_high"]].iloc[0].tolist() == [2, 3, 5]
