@@ -66,6 +66,9 @@ def cached(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[Modu
         pass  # absent, unreadable, or from another version of a library: build anew
     value = build()
     _store(path, value)
+    for stale in where.glob(f"{name}-*.pickle"):  # entries of older data or code are never read again
+        if stale != path:
+            stale.unlink(missing_ok=True)
     return value
 
 

@@ -12,6 +12,7 @@ places in the text).
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ import ahocorasick
 import numpy as np
 import pandas as pd
 
+from geomap import datasets
 from geomap.extract import lexicon
 from geomap.extract.text import Sentence, capitalised_runs
 from geomap.geocode import _Index, _index, _score
@@ -57,6 +59,15 @@ class _Match:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
+    """The automaton over every gazetteer key, from the disk cache when this gazetteer and code made it."""
+    from geomap import cache
+
+    code = [sys.modules[name] for name in (__name__, "geomap.extract.lexicon", "geomap.geocode", "geomap.normalize")]
+    return cache.cached("extract-lexicon", _build_lexicon, datasets.manifest()["gazetteer.parquet"].encode(),
+                        tuple(code))
+
+
+def _build_lexicon() -> _Lexicon:
     index = _index()
     countries = index.places[index.places["kind"] == "country"]
     exonyms = {normalize(name): np.flatnonzero((index.places["kind"] == "country").to_numpy()
