@@ -54,11 +54,12 @@ def cached(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[Modu
     where = folder()
     if where is None:
         return build()
-    digest = hashlib.sha256(inputs)
+    data = hashlib.sha256(inputs).hexdigest()[:16]
+    code = hashlib.sha256(f"{sys.version_info[:2]}".encode())
     for module in modules:
-        digest.update(Path(module.__file__).read_bytes())
-    digest.update(f"{sys.version_info[:2]}".encode())
-    path = where / f"{name}-{digest.hexdigest()[:24]}.pickle"
+        code.update(Path(module.__file__).read_bytes())
+    # One entry per name and inputs (three polygon sets make three grids); a new version of the code replaces it.
+    path = where / f"{name}-{data}-{code.hexdigest()[:16]}.pickle"
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
@@ -66,7 +67,7 @@ def cached(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[Modu
         pass  # absent, unreadable, or from another version of a library: build anew
     value = build()
     _store(path, value)
-    for stale in where.glob(f"{name}-*.pickle"):  # entries of older data or code are never read again
+    for stale in where.glob(f"{name}-{data}-*.pickle"):  # made by older code: never read again
         if stale != path:
             stale.unlink(missing_ok=True)
     return value
