@@ -5,6 +5,7 @@ Everything is drawn from a seeded generator, so two runs measure the same data.
 - :func:`incidents_with_coordinates`: points as an export of border incidents looks: most
   within 150 km of the Durand Line, the rest spread over Afghanistan, Pakistan and their
   neighbours (some beyond 500 km, where the geodesic refinement matters).
+- :func:`incidents_at_places`: the same, but many rows share a point (real exports repeat places).
 - :func:`noisy_names`: place names made from the bundled gazetteer's names with the noise
   analysts meet: case, diacritics dropped, transliteration variants, one-character typos,
   kind words ("district", "near X"), and Arabic-script letter variants. Each name carries
@@ -51,6 +52,16 @@ def incidents_with_coordinates(n: int, seed: int = 1) -> pd.DataFrame:
         "latitude": np.round(np.concatenate([lat, wide_lat])[order], 5),
         "longitude": np.round(np.concatenate([lon, wide_lon])[order], 5),
     })
+
+
+def incidents_at_places(n: int, places: int, seed: int = 3) -> pd.DataFrame:
+    """``n`` incidents at only ``places`` distinct points, as exports repeat a district seat or a town."""
+    rng = np.random.default_rng(seed)
+    sites = incidents_with_coordinates(places, seed=seed)
+    # A few places carry most incidents (a Zipf-like share), as in real conflict data.
+    weight = 1.0 / np.arange(1, places + 1)
+    rows = sites.iloc[rng.choice(places, n, p=weight / weight.sum())].reset_index(drop=True)
+    return rows.assign(event_id=np.arange(n))
 
 
 def _identifying_names() -> pd.DataFrame:

@@ -9,8 +9,8 @@ No sphere that could hold a nearer segment is skipped, so the answer is the exac
 segment by straight-line distance, for points near the line and a thousand km away alike.
 
 The walk is compiled with numba and runs without the GIL, one thread per core. Fewer than
-:data:`SCAN_BELOW` points are instead compared with every segment in numpy: loading the
-compiled walk (~1 s) would cost more than it saves.
+:data:`SCAN_BELOW` points are answered in numpy instead, testing the leaf runs that could
+hold the nearest segment: loading the compiled walk (~1 s) would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from geomap.geodesy import in_parallel
 LEAF_SEGMENTS = 16
 #: Children of each inner sphere.
 FAN_OUT = 8
-#: Below this many points, every segment is tested in numpy instead of walking the tree.
-SCAN_BELOW = 256
+#: Below this many points, :meth:`SegmentTree.scan` (numpy) answers instead of the compiled walk.
+SCAN_BELOW = 1_000
 #: Points handed to one thread at a time.
 _CHUNK = 50_000
 
@@ -87,19 +87,29 @@ class SegmentTree:
         in_parallel(run, len(points), _CHUNK)
         return segment, fraction
 
-    def scan(self, points: np.ndarray, pairs: int = 2_000_000) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`nearest` by testing every segment (numpy; for a few points, or as a reference)."""
+    def scan(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`nearest` in numpy, one point at a time (for a few points, where loading the walk costs more).
+
+        Only the leaf runs whose sphere could hold a nearer point than the farthest reach of
+        the nearest sphere are tested, segment by segment: exact, like the walk.
+        """
         points = np.asarray(points, dtype=float) - self._origin
+        leaves = slice(self._offsets[-2], self._offsets[-1])
+        centres, radii = self._centres[leaves], self._radii[leaves]
+        within = np.arange(LEAF_SEGMENTS)
         segment = np.empty(len(points), dtype=np.int64)
         fraction = np.empty(len(points))
-        step = max(1, pairs // len(self._start))  # points per pass bound the (points, segments, 3) temporaries
-        for first in range(0, len(points), step):
-            gap = points[first:first + step, None, :] - self._start[None, :, :]
-            t = np.clip((gap * self._step).sum(axis=2) / self._step_sq, 0.0, 1.0)
-            rest = gap - t[:, :, None] * self._step
-            best = (rest * rest).sum(axis=2).argmin(axis=1)
-            segment[first:first + step] = best
-            fraction[first:first + step] = t[np.arange(len(best)), best]
+        for row, point in enumerate(points):
+            reach = np.sqrt(((centres - point) ** 2).sum(axis=1))
+            runs = np.flatnonzero(reach - radii <= (reach + radii).min())
+            candidates = (runs[:, None] * LEAF_SEGMENTS + within).ravel()
+            candidates = candidates[candidates < len(self._start)]
+            gap = point - self._start[candidates]
+            step = self._step[candidates]
+            t = np.clip((gap * step).sum(axis=1) / self._step_sq[candidates], 0.0, 1.0)
+            rest = gap - t[:, None] * step
+            best = int((rest * rest).sum(axis=1).argmin())
+            segment[row], fraction[row] = candidates[best], t[best]
         return segment, fraction
 
 
