@@ -14,13 +14,13 @@ into the user's own folder, and are only ever read from there.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import pickle
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -37,7 +37,7 @@ def folder() -> Path | None:
     return Path(base) / "geomap"
 
 
-def cached(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[ModuleType, ...]) -> T:
+def cached(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[str, ...]) -> T:
     """``build()``, or its copy from an earlier process built from the same inputs and code.
 
     Parameters
@@ -49,7 +49,9 @@ def cached(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[Modu
     inputs
         Bytes that identify the data and parameters the value is built from.
     modules
-        Modules whose source code builds the value: a change to any of them is a new entry.
+        Names of the modules whose source code builds the value (``"geomap.geocode"``): a change
+        to any of them is a new entry. Names, not module objects: ``geomap.geocode`` the
+        attribute is the function of that name.
     """
     where = folder()
     if where is None:
@@ -57,7 +59,7 @@ def cached(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[Modu
     data = hashlib.sha256(inputs).hexdigest()[:16]
     code = hashlib.sha256(f"{sys.version_info[:2]}".encode())
     for module in modules:
-        code.update(Path(module.__file__).read_bytes())
+        code.update(Path(importlib.import_module(module).__file__).read_bytes())
     # One entry per name and inputs (three polygon sets make three grids); a new version of the code replaces it.
     path = where / f"{name}-{data}-{code.hexdigest()[:16]}.pickle"
     try:

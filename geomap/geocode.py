@@ -14,7 +14,6 @@ Every input row comes back, with a ``geocode_status``:
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -100,10 +99,9 @@ def _gazetteer_keys() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, li
     row's whole name, and the phonetic form of each Latin key of fuzzy-matching length.
     """
     from geomap import cache
-    from geomap import normalize as normalize_module
 
     return cache.cached("gazetteer-keys", _build_keys, datasets.manifest()["gazetteer.parquet"].encode(),
-                        (sys.modules[__name__], normalize_module))
+                        (__name__, "geomap.normalize"))
 
 
 def _build_keys() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -184,8 +182,7 @@ def geocode(incidents: pd.DataFrame, place_column: str | None = None, country_co
     query = _combined_codes(queries)
     query[given] = -1
     repeat, distinct = pd.factorize(query)
-    first = np.full(len(distinct), -1, dtype=np.int64)
-    first[repeat[::-1]] = np.arange(len(query))[::-1]  # the first row of each distinct query
+    first = np.unique(repeat, return_index=True)[1]  # codes number distinct queries in order of first row
     wanted = distinct >= 0
     unique = queries.iloc[first[wanted]]
     resolved = resolve(unique["place"].tolist(), unique["country"].tolist(), unique["province"].tolist())

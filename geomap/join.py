@@ -7,7 +7,6 @@ country polygons the border line was cut from, and provinces clipped to them.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -205,7 +204,7 @@ def _cell_grid(polygons: np.ndarray) -> _CellGrid:
         from geomap import cache
 
         inputs = repr((_GRID_EXTENT, _GRID_CELL)).encode() + b"".join(shapely.to_wkb(polygons).tolist())
-        owner = cache.cached("cell-grid", lambda: _owner_grid(polygons), inputs, (sys.modules[__name__],))
+        owner = cache.cached("cell-grid", lambda: _owner_grid(polygons), inputs, (__name__,))
         _GRIDS[key] = (polygons, _CellGrid(owner))
     return _GRIDS[key][1]
 

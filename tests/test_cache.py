@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+import types
+
 import numpy as np
 import pytest
 
-from geomap import cache, normalize
+from geomap import cache
 
 
 class Builds:
@@ -27,28 +30,29 @@ def cache_dir(tmp_path, monkeypatch):
 
 def test_a_second_process_reads_what_the_first_built(cache_dir):
     build = Builds({"keys": np.arange(5)})
-    first = cache.cached("thing", build, b"inputs", (normalize,))
-    second = cache.cached("thing", build, b"inputs", (normalize,))
+    first = cache.cached("thing", build, b"inputs", ("geomap.normalize",))
+    second = cache.cached("thing", build, b"inputs", ("geomap.normalize",))
     assert build.calls == 1
     np.testing.assert_array_equal(first["keys"], second["keys"])
     assert len(list(cache_dir.glob("thing-*.pickle"))) == 1
     assert not list(cache_dir.glob(".*.part"))  # no half-written entry left behind
 
 
-def test_other_inputs_or_code_make_a_new_entry(cache_dir, tmp_path):
+def test_other_inputs_or_code_make_a_new_entry(cache_dir, tmp_path, monkeypatch):
     build = Builds([1, 2, 3])
-    cache.cached("thing", build, b"gazetteer v1", (normalize,))
-    cache.cached("thing", build, b"gazetteer v2", (normalize,))
+    cache.cached("thing", build, b"gazetteer v1", ("geomap.normalize",))
+    cache.cached("thing", build, b"gazetteer v2", ("geomap.normalize",))
     assert build.calls == 2
     changed = tmp_path / "changed_module.py"
     changed.write_text("X = 1\n")
 
-    class Module:
-        __file__ = str(changed)
+    module = types.ModuleType("changed_module")
+    module.__file__ = str(changed)
+    monkeypatch.setitem(sys.modules, "changed_module", module)
 
-    cache.cached("thing", build, b"gazetteer v2", (Module,))
+    cache.cached("thing", build, b"gazetteer v2", ("changed_module",))
     changed.write_text("X = 2\n")
-    cache.cached("thing", build, b"gazetteer v2", (Module,))
+    cache.cached("thing", build, b"gazetteer v2", ("changed_module",))
     assert build.calls == 4
     # Each inputs keeps its own entry (three polygon sets make three grids); an entry of older code is replaced.
     assert len(list(cache_dir.glob("thing-*.pickle"))) == 2
@@ -56,10 +60,10 @@ def test_other_inputs_or_code_make_a_new_entry(cache_dir, tmp_path):
 
 def test_a_damaged_entry_is_rebuilt(cache_dir):
     build = Builds("value")
-    cache.cached("thing", build, b"x", (normalize,))
+    cache.cached("thing", build, b"x", ("geomap.normalize",))
     (entry,) = cache_dir.glob("thing-*.pickle")
     entry.write_bytes(entry.read_bytes()[:5])
-    assert cache.cached("thing", build, b"x", (normalize,)) == "value"
+    assert cache.cached("thing", build, b"x", ("geomap.normalize",)) == "value"
     assert build.calls == 2
 
 
@@ -67,8 +71,8 @@ def test_off_builds_every_time_and_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("GEOMAP_CACHE_DIR", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     build = Builds("value")
-    cache.cached("thing", build, b"x", (normalize,))
-    cache.cached("thing", build, b"x", (normalize,))
+    cache.cached("thing", build, b"x", ("geomap.normalize",))
+    cache.cached("thing", build, b"x", ("geomap.normalize",))
     assert build.calls == 2 and not list(tmp_path.iterdir())
 
 
@@ -77,8 +81,8 @@ def test_a_folder_that_cannot_be_made_costs_speed_not_results(tmp_path, monkeypa
     blocker.write_text("")
     monkeypatch.setenv("GEOMAP_CACHE_DIR", str(blocker))
     build = Builds("value")
-    assert cache.cached("thing", build, b"x", (normalize,)) == "value"
-    assert cache.cached("thing", build, b"x", (normalize,)) == "value"
+    assert cache.cached("thing", build, b"x", ("geomap.normalize",)) == "value"
+    assert cache.cached("thing", build, b"x", ("geomap.normalize",)) == "value"
     assert build.calls == 2
 
 

@@ -12,7 +12,6 @@ places in the text).
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -62,9 +61,8 @@ def _lexicon() -> _Lexicon:
     """The automaton over every gazetteer key, from the disk cache when this gazetteer and code made it."""
     from geomap import cache
 
-    code = [sys.modules[name] for name in (__name__, "geomap.extract.lexicon", "geomap.geocode", "geomap.normalize")]
     return cache.cached("extract-lexicon", _build_lexicon, datasets.manifest()["gazetteer.parquet"].encode(),
-                        tuple(code))
+                        (__name__, "geomap.extract.lexicon", "geomap.geocode", "geomap.normalize"))
 
 
 def _build_lexicon() -> _Lexicon:
