@@ -6,9 +6,14 @@ caller (data, parameters) and the source code of the modules that build it — s
 gazetteer, polygon or algorithm never meets a stale entry.
 
 The folder is ``$GEOMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/geomap``, else
-``~/.cache/geomap``. Where it cannot be written the index is simply built each time;
-``GEOMAP_CACHE_DIR=off`` turns the cache off. Entries are pickles written by geomap itself
-into the user's own folder, and are only ever read from there.
+``~/.cache/geomap``; ``GEOMAP_CACHE_DIR=off`` turns the cache off. Where it cannot be used
+the index is simply built each time: a cache costs speed, never a result.
+
+Nothing in the cache can run code. Entries are plain arrays (``.npz`` read with
+``allow_pickle=False``) or a format with its own safe loader (an Aho-Corasick automaton of
+integers); nothing is ever unpickled. And an entry is read only from a folder the user owns
+that nobody else can write to, and only when the user owns the entry: another user cannot
+plant one. geomap creates the folder with mode 0700.
 """
 
 from __future__ import annotations
@@ -16,14 +21,20 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
-import pickle
+import stat
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+
 T = TypeVar("T")
+Arrays = dict[str, np.ndarray]
+# Lists of text are stored as one array of UTF-8 bytes, the items separated by NUL (no name holds one).
+_TEXT_SUFFIX = "__text"
 
 
 def folder() -> Path | None:
@@ -37,15 +48,16 @@ def folder() -> Path | None:
     return Path(base) / "geomap"
 
 
-def cached(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[str, ...]) -> T:
+def cached_arrays(name: str, build: Callable[[], dict], inputs: bytes, modules: tuple[str, ...]) -> Arrays:
     """``build()``, or its copy from an earlier process built from the same inputs and code.
 
     Parameters
     ----------
     name
-        A short label for the file name (``"geocode-index"``).
+        A short label for the file name (``"gazetteer-keys"``).
     build
-        Makes the value; its result must pickle.
+        Makes the value: a dict of numpy arrays of numbers or booleans, or of lists of
+        strings (which come back as lists of ``str``).
     inputs
         Bytes that identify the data and parameters the value is built from.
     modules
@@ -53,7 +65,18 @@ def cached(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[str,
         to any of them is a new entry. Names, not module objects: ``geomap.geocode`` the
         attribute is the function of that name.
     """
-    where = folder()
+    return cached_file(name, build, inputs, modules, suffix=".npz", save=_save_arrays, load=_load_arrays)
+
+
+def cached_file(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[str, ...], *, suffix: str,
+                save: Callable[[T, Path], None], load: Callable[[Path], T]) -> T:
+    """As :func:`cached_arrays`, for a value with its own file format.
+
+    ``save(value, path)`` writes the value; ``load(path)`` reads it back and must raise on
+    anything it does not recognise (and must never run code from the file). Any exception
+    from ``load`` means the entry is rebuilt.
+    """
+    where = _usable_folder()
     if where is None:
         return build()
     data = hashlib.sha256(inputs).hexdigest()[:16]
@@ -61,30 +84,91 @@ def cached(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[str,
     for module in modules:
         code.update(Path(importlib.import_module(module).__file__).read_bytes())
     # One entry per name and inputs (three polygon sets make three grids); a new version of the code replaces it.
-    path = where / f"{name}-{data}-{code.hexdigest()[:16]}.pickle"
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError):
-        pass  # absent, unreadable, or from another version of a library: build anew
+    path = where / f"{name}-{data}-{code.hexdigest()[:16]}{suffix}"
+    if _trusted(path):
+        try:
+            return load(path)
+        except Exception:  # noqa: BLE001 - damaged, foreign or from another version: build anew
+            pass
     value = build()
-    _store(path, value)
-    for stale in where.glob(f"{name}-{data}-*.pickle"):  # made by older code: never read again
-        if stale != path:
+    _store(path, value, save)
+    for stale in where.glob(f"{name}-{data}-*"):  # made by older code: never read again
+        if stale != path and not stale.name.startswith("."):
             stale.unlink(missing_ok=True)
     return value
 
 
-def _store(path: Path, value: object) -> None:
+def _usable_folder() -> Path | None:
+    """The cache folder, created 0700 if missing; None when it is off or others could write to it."""
+    where = folder()
+    if where is None:
+        return None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+        where.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = where.stat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        return None  # someone else's folder, or one others can write into: never read from it
+    return where
+
+
+def _trusted(path: Path) -> bool:
+    """An entry the user owns, that only the user can change."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _store(path: Path, value, save: Callable) -> None:
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")  # mode 0600
+        os.close(handle)
         try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            save(value, Path(temporary))
             os.replace(temporary, path)  # readers see the whole entry or none
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
-    except OSError:
+    except (OSError, ValueError):
         pass  # a read-only or full disk costs speed, never a result
+
+
+def _save_arrays(value: dict, path: Path) -> None:
+    arrays = {}
+    for key, item in value.items():
+        if isinstance(item, list) or (isinstance(item, np.ndarray) and item.dtype == object):
+            text = "\0".join(map(str, item))
+            arrays[key + _TEXT_SUFFIX] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+            arrays[key + "__count"] = np.array([len(item)], dtype=np.int64)
+        else:
+            array = np.asarray(item)
+            if array.dtype == object:
+                raise ValueError(f"cache entry {key!r} holds Python objects")
+            arrays[key] = array
+    with path.open("wb") as stream:
+        np.savez(stream, **arrays)
+
+
+def _load_arrays(path: Path) -> Arrays:
+    out: Arrays = {}
+    try:
+        with path.open("rb") as stream, np.load(stream, allow_pickle=False) as stored:
+            for key in stored.files:
+                if key.endswith("__count"):
+                    continue
+                if key.endswith(_TEXT_SUFFIX):
+                    name = key[: -len(_TEXT_SUFFIX)]
+                    count = int(stored[name + "__count"][0])
+                    text = stored[key].tobytes().decode("utf-8")
+                    items = text.split("\0") if count else []
+                    if len(items) != count:
+                        raise ValueError(f"cache entry {name!r} is damaged")
+                    out[name] = items
+                else:
+                    out[key] = stored[key]
+    except zipfile.BadZipFile as exc:
+        raise ValueError(str(exc)) from exc
+    return out

@@ -100,8 +100,12 @@ def _gazetteer_keys() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, li
     """
     from geomap import cache
 
-    return cache.cached("gazetteer-keys", _build_keys, datasets.manifest()["gazetteer.parquet"].encode(),
-                        (__name__, "geomap.normalize"))
+    built = cache.cached_arrays("gazetteer-keys", lambda: dict(zip(_KEY_PARTS, _build_keys(), strict=True)),
+                                datasets.manifest()["gazetteer.parquet"].encode(), (__name__, "geomap.normalize"))
+    return tuple(built[part] for part in _KEY_PARTS)
+
+
+_KEY_PARTS = ("keys", "starts", "rows", "whole", "sounds")
 
 
 def _build_keys() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, list[str]]:

@@ -204,7 +204,8 @@ def _cell_grid(polygons: np.ndarray) -> _CellGrid:
         from geomap import cache
 
         inputs = repr((_GRID_EXTENT, _GRID_CELL)).encode() + b"".join(shapely.to_wkb(polygons).tolist())
-        owner = cache.cached("cell-grid", lambda: _owner_grid(polygons), inputs, (__name__,))
+        owner = cache.cached_arrays("cell-grid", lambda: {"owner": _owner_grid(polygons)}, inputs,
+                                    (__name__,))["owner"]
         _GRIDS[key] = (polygons, _CellGrid(owner))
     return _GRIDS[key][1]
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+# Hermetic: the suite never reads or writes the user's own cache folder (subprocesses inherit this too).
+_CACHE = tempfile.mkdtemp(prefix="geomap-test-cache-")
+os.environ["GEOMAP_CACHE_DIR"] = _CACHE
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_folder():
+    yield _CACHE
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture

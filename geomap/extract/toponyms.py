@@ -38,6 +38,8 @@ _SHORT_KEY = 3
 
 @dataclass(frozen=True)
 class _Lexicon:
+    # Every word the automaton finds: the gazetteer's keys and the exonyms; the automaton stores positions here.
+    words: list[str]
     automaton: ahocorasick.Automaton
     # Keys the gazetteer only ever writes as upper-case codes ("KBL", "PAK").
     code_only: frozenset[str]
@@ -61,27 +63,50 @@ def _lexicon() -> _Lexicon:
     """The automaton over every gazetteer key, from the disk cache when this gazetteer and code made it."""
     from geomap import cache
 
-    return cache.cached("extract-lexicon", _build_lexicon, datasets.manifest()["gazetteer.parquet"].encode(),
-                        (__name__, "geomap.extract.lexicon", "geomap.geocode", "geomap.normalize"))
-
-
-def _build_lexicon() -> _Lexicon:
     index = _index()
     countries = index.places[index.places["kind"] == "country"]
     exonyms = {normalize(name): np.flatnonzero((index.places["kind"] == "country").to_numpy()
                                                & (index.places["country"] == code).to_numpy())
                for name, code in lexicon.EXONYMS.items() if code in set(countries["country"])}
-    automaton = ahocorasick.Automaton()
-    for key in [*index.keys, *exonyms]:
-        if len(key.replace(" ", "")) >= 2:
-            automaton.add_word(key, key)
+    words = [key for key in [*index.keys, *exonyms] if len(key.replace(" ", "")) >= 2]
+    inputs = datasets.manifest()["gazetteer.parquet"].encode()
+    modules = (__name__, "geomap.extract.lexicon", "geomap.geocode", "geomap.normalize")
+    automaton = cache.cached_file("extract-automaton", lambda: _build_automaton(words), inputs, modules,
+                                  suffix=".aho", save=_save_automaton, load=_load_automaton)
+    code_only = cache.cached_arrays("extract-codes", lambda: {"code_only": sorted(_code_only(index))}, inputs,
+                                    modules)["code_only"]
+    return _Lexicon(words=words, automaton=automaton, code_only=frozenset(code_only), exonyms=exonyms)
+
+
+def _build_automaton(words: list[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for position, word in enumerate(words):
+        automaton.add_word(word, position)
     automaton.make_automaton()
+    return automaton
+
+
+def _refuse_objects(_data: bytes):
+    raise ValueError("an automaton of integers holds no objects")
+
+
+def _save_automaton(automaton: ahocorasick.Automaton, path) -> None:
+    automaton.save(str(path), _refuse_objects)
+
+
+def _load_automaton(path) -> ahocorasick.Automaton:
+    automaton = ahocorasick.load(str(path), _refuse_objects)
+    if automaton.store != ahocorasick.STORE_INTS:
+        raise ValueError("not an automaton of integers")
+    return automaton
+
+
+def _code_only(index: _Index) -> set[str]:
     raw = (index.places["name"] + "|" + index.places["alt_names"].fillna("")).str.split("|").explode()
     raw = raw[raw.str.len() > 0]
     forms = pd.DataFrame({"key": raw.map(normalize), "code": raw.map(lambda n: n.isupper() and len(n) <= 5)})
     codes = forms.groupby("key")["code"].all()
-    code_only = set(codes[codes].index) | {normalize(name) for name in lexicon.EXONYMS if name.isupper()}
-    return _Lexicon(automaton=automaton, code_only=frozenset(code_only), exonyms=exonyms)
+    return set(codes[codes].index) | {normalize(name) for name in lexicon.EXONYMS if name.isupper()}
 
 
 def find_mentions(text: str, sentences: list[Sentence]) -> pd.DataFrame:
@@ -99,7 +124,8 @@ def find_mentions(text: str, sentences: list[Sentence]) -> pd.DataFrame:
 def _raw_matches(text: str, index: _Index, lexicon_: _Lexicon) -> list[_Match]:
     folded, origin = fold_with_offsets(text)
     found = []
-    for last, key in lexicon_.automaton.iter(folded):
+    for last, position in lexicon_.automaton.iter(folded):
+        key = lexicon_.words[position]
         first = last - len(key) + 1
         if (first > 0 and folded[first - 1] != " ") or (last + 1 < len(folded) and folded[last + 1] != " "):
             continue  # inside a longer word
