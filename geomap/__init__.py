@@ -4,31 +4,73 @@ Five lines in a notebook::
 
     import geomap
     incidents = geomap.load(geomap.sample_path())
-    located = geomap.join(geomap.geocode(incidents))
+    located = geomap.join(geomap.geocode(incidents))     # a GeoDataFrame, WGS84 points
     located.groupby("province").size()
     geomap.render(located)          # a folium.Map, shown inline
+
+Importing geomap is quick: each name is imported when first used, so ``geomap --help``
+does not pay for pandas, geopandas or folium.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from geomap import stats
-from geomap.datasets import border, crossings, gazetteer, provinces, sample_path
-from geomap.dedupe import link_duplicates
-from geomap.errors import DataError, GeomapError, InputError, OutputError
-from geomap.extract import extract
-from geomap.geocode import geocode, search
-from geomap.join import join
-from geomap.load import load
-from geomap.pipeline import run
-from geomap.render import render
+import importlib
+import sys
+import types
 
-try:
-    __version__ = version("geomap")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+# Public name -> the module that defines it.
+_EXPORTS = {
+    "load": "geomap.api", "geocode": "geomap.api", "join": "geomap.api", "render": "geomap.api",
+    "border": "geomap.api", "crossings": "geomap.api", "provinces": "geomap.api", "districts": "geomap.api",
+    "gazetteer": "geomap.datasets", "sample_path": "geomap.datasets",
+    "extract": "geomap.extract", "search": "geomap.geocode", "link_duplicates": "geomap.dedupe",
+    "run": "geomap.pipeline",
+    "DataError": "geomap.errors", "GeomapError": "geomap.errors", "InputError": "geomap.errors",
+    "OutputError": "geomap.errors",
+}
+_MODULES = ("stats",)  # public submodules
 
-__all__ = [
-    "DataError", "GeomapError", "InputError", "OutputError", "__version__", "border", "crossings",
-    "extract", "gazetteer", "geocode", "join", "link_duplicates", "load", "provinces", "render", "run",
-    "sample_path", "search", "stats",
-]
+__all__ = sorted([*_EXPORTS, *_MODULES, "__version__"])
+
+
+def __getattr__(name: str):
+    if name == "__version__":
+        value = _version()
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    elif name in _MODULES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    object.__setattr__(sys.modules[__name__], name, value)
+    return value
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("geomap")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    """Keeps ``geomap.load``, ``geomap.geocode``, ... the functions once their modules are imported.
+
+    Importing the submodule ``geomap.geocode`` sets the package's ``geocode`` attribute to that
+    module; with lazy imports that would replace the function a notebook calls. Submodules stay
+    reachable as ``sys.modules["geomap.geocode"]`` and through ``from geomap.geocode import ...``.
+    """
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -164,8 +164,7 @@ def test_search_finds_a_crossing(offline_page, sample_map):
     _open(page, sample_map)
     page.fill(".geomap-search input", "Torkham")
     page.press(".geomap-search input", "Enter")
-    page.wait_for_timeout(300)
-    assert page.evaluate("geomapState.map.getZoom()") >= 10
+    page.wait_for_function("geomapState.map.getZoom() >= 10")  # the fly-to animation takes its time
     center = page.evaluate("[geomapState.map.getCenter().lat, geomapState.map.getCenter().lng]")
     assert center == pytest.approx([34.11, 71.08], abs=0.05)
 

@@ -6,7 +6,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from geomap import InputError, load
+from geomap import InputError
+from geomap.load import load  # the reader stage itself: text columns as read, no geometry
 
 
 def test_csv_keeps_every_column_and_row(tiny_incidents, write_csv):

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geomap import InputError, load, run
+from geomap import InputError, run
 from geomap.dedupe import link_duplicates
+from geomap.load import load  # the reader stage itself: text columns as read, no geometry
 from geomap.sources import GDELT_COLUMNS, detect_format, parse_columns
 
 DATA = Path(__file__).parent / "data"
