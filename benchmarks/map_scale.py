@@ -29,7 +29,8 @@ import pandas as pd
 from branca.element import Element
 from folium.plugins import MarkerCluster
 
-from geomap import datasets, join
+from geomap import datasets
+from geomap.join import join
 from geomap.render import EVENT_COLOURS, render, write_html
 
 STATIC = Path(__file__).resolve().parents[1] / "data" / "static"
