@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap import settings, sources
+from geomap import settings, sources, vector
 from geomap.errors import InputError
 
 READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".geojson": "geo", ".json": "geo",
@@ -55,7 +55,7 @@ def load(path: str | Path, format: str | None = None, columns: str | dict | None
     InputError
         The file is missing, a directory, empty, of an unknown type, or unreadable.
     """
-    path = Path(path)
+    path = vector.check_local_path(path)  # before Path() folds the "//" of a URL
     kind = _check_path(path)
     format = sources.check_format(format)
     if kind == "csv" and (format == "gdelt" or (format is None and _is_gdelt(path))):
@@ -171,11 +171,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 
 def _read_geo(path: Path) -> pd.DataFrame:
-    try:
-        frame = gpd.read_file(path)
-    except Exception as exc:
-        raise InputError(f"{path}: not a readable {path.suffix} file ({str(exc).splitlines()[0]})") from exc
-    return _from_geo(frame, path)
+    return _from_geo(vector.read(path), path)
 
 
 def _from_geo(frame: gpd.GeoDataFrame, path: Path) -> pd.DataFrame:
