@@ -75,8 +75,7 @@ def run_dask(paths: list[Path], output: Path | None, *, scheduler: str | object 
     client, own_client = (scheduler, False) if isinstance(scheduler, Client) else (None, True)
     if client is None:
         logging.getLogger("distributed").setLevel(logging.ERROR)  # its INFO lines would bury the summary
-        # No dashboard: it would claim port 8787, and a second run on the machine would fail.
-        client = Client(scheduler) if scheduler else Client(processes=False, dashboard_address=None)
+        client = Client(scheduler) if scheduler else local_client()
     try:
         frame = _read(paths, options.get("format"), blocksize or BLOCKSIZE)
         with warnings.catch_warnings():  # a file shorter than the sample is fine
@@ -94,6 +93,21 @@ def run_dask(paths: list[Path], output: Path | None, *, scheduler: str | object 
     finally:
         if own_client:
             client.close()
+
+
+def local_client(threads: int | None = None, dashboard: bool = False):
+    """A Dask client on a cluster inside this process that listens on 127.0.0.1 only.
+
+    Workers are threads of this process (the stages release the GIL in numba, pyarrow and
+    numpy). Dask still starts an HTTP server per scheduler and worker, by default on every
+    interface and the scheduler's on the fixed port 8787: here each takes a port the system
+    picks on 127.0.0.1, and the scheduler serves no dashboard unless ``dashboard`` is True.
+    """
+    from distributed import Client
+
+    # Given these, the Client starts the LocalCluster itself and closes it when it is closed.
+    return Client(processes=False, threads_per_worker=threads, dashboard_address="127.0.0.1:0",
+                  worker_dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": dashboard})
 
 
 def _status_counts(output: Path) -> pd.Series:

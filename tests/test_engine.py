@@ -17,11 +17,34 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture(scope="module")
 def cluster():
-    from distributed import Client, LocalCluster
+    from geomap.engine import local_client
 
-    with LocalCluster(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as local, \
-            Client(local) as client:
+    with local_client(threads=2) as client:  # ports the system picks, on 127.0.0.1 only
         yield client
+
+
+def test_a_dask_run_listens_on_127_0_0_1_only_and_serves_no_dashboard(tmp_path, monkeypatch):
+    """Every socket that starts listening during the run is recorded where it is bound (the real listen runs)."""
+    import socket
+
+    from typer.testing import CliRunner
+
+    from geomap.cli import app
+
+    bound = []
+    listen = socket.socket.listen
+
+    def recording_listen(self, *args):
+        bound.append(self.getsockname()[:2])
+        return listen(self, *args)
+
+    monkeypatch.setattr(socket.socket, "listen", recording_listen)
+    result = CliRunner().invoke(app, ["join", str(DATA / "gdelt_sample.export.CSV"), "-o", str(tmp_path / "o.csv"),
+                                      "--engine", "dask"])
+    assert result.exit_code == 0, result.output
+    assert bound, "the local cluster listens somewhere; the recorder saw nothing"
+    assert {host for host, _ in bound} == {"127.0.0.1"}, bound
+    assert all(port != 8787 for _, port in bound), bound
 
 
 @pytest.fixture(scope="module")
