@@ -4,8 +4,8 @@ The schema is the input's own columns, kept as they are, plus:
 
 - ``latitude``/``longitude`` (WGS84) when the input has coordinates: from a point geometry,
   or from columns named like latitude/longitude (``lat``, ``lon``, ``lng``, ``y``, ``x``);
-- ``coord_note``: why a row's coordinates were changed or dropped (``swapped``,
-  ``out of range``, ``not finite``), empty otherwise;
+- ``coord_note``: why a row's coordinates were changed, dropped or doubted (see
+  :mod:`geomap.coordinates`), empty otherwise;
 - ``event_date`` as ISO ``YYYY-MM-DD`` where it can be read (the text as given is kept in
   ``event_date_raw`` when any value changed), and ``date_note`` = ``unparseable date``
   for a row whose date cannot be read (the row is kept, its text untouched).
@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap import settings, sources, vector
+from geomap import coordinates, settings, sources, vector
 from geomap.errors import InputError
 
 READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".geojson": "geo", ".json": "geo",
@@ -32,8 +32,6 @@ READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".geojson": "geo", ".jso
 _LAT_NAMES = ("latitude", "lat", "y", "decimallatitude")
 _LON_NAMES = ("longitude", "lon", "lng", "long", "x", "decimallongitude")
 _ENCODINGS = ("utf-8-sig", "cp1252")
-# Spellings of "no value" seen in exported spreadsheets; not worth a flag.
-_EMPTY_TOKENS = ("", "nan", "na", "n/a", "null", "none", "-")
 
 
 def load(path: str | Path, format: str | None = None, columns: str | dict | None = None) -> pd.DataFrame:
@@ -198,25 +196,8 @@ def normalise_coordinates(frame: pd.DataFrame) -> pd.DataFrame:
     lon_col = _find_column(out, _LON_NAMES)
     if lat_col is None or lon_col is None:
         return out
-    lat = pd.to_numeric(out[lat_col], errors="coerce").astype(float)
-    lon = pd.to_numeric(out[lon_col], errors="coerce").astype(float)
-    note = pd.Series("", index=out.index, dtype=object)
-
-    finite = np.isfinite(lat) & np.isfinite(lon)
-    text = out[lat_col].astype("string").str.strip().str.lower()
-    given = out[lat_col].notna() & ~text.isin(_EMPTY_TOKENS).fillna(True)
-    note[given & ~finite] = "not finite"
-    swapped = finite & (lat.abs() > 90) & (lon.abs() <= 90)
-    # Inside the region a swapped pair is recognisable even when both values are in range:
-    # latitude 60-75 and longitude 24-38 is the Arabian Sea's far side, not the border.
-    swapped |= finite & lat.between(60, 78) & lon.between(23, 39)
-    lat[swapped], lon[swapped] = lon[swapped], lat[swapped].to_numpy()
-    note[swapped] = "swapped"
-    bad = finite & ((lat.abs() > 90) | (lon.abs() > 180))
-    note[bad] = "out of range"
-    lat[bad | ~finite] = np.nan
-    lon[bad | ~finite] = np.nan
-
+    lat, lon, note = coordinates.check(out[lat_col], out[lon_col], out.get(settings.COUNTRY_COLUMN),
+                                       out.get(settings.PROVINCE_COLUMN))
     out = out.drop(columns=[c for c in {lat_col, lon_col} if c not in ("latitude", "longitude")])
     out["latitude"] = lat
     out["longitude"] = lon
