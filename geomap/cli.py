@@ -110,6 +110,9 @@ _READING = {
     "layer": Annotated[str | None, typer.Option(
         "--layer", help="GeoPackage layer to read (default: every layer, with a layer column).",
         show_default=False, rich_help_panel="Reading")],
+    "block_size": Annotated[str | None, typer.Option(
+        "--block-size", help="Text read, processed and written at a time, e.g. 16MB (default 64MB); peak memory "
+        "follows it.", envvar=f"{_ENV}BLOCK_SIZE", show_default=False, rich_help_panel="Reading")],
 }
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the full traceback when something fails.",
                                         envvar=f"{_ENV}DEBUG")]
@@ -137,7 +140,7 @@ def _shared(*groups: dict):
         signature = inspect.signature(command, eval_str=True)
         own = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
         defaults = {"dayfirst": None, "json_file": None, "format": None, "columns": None, "encoding": None,
-                    "layer": None}
+                    "layer": None, "block_size": None}
         added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=defaults.get(name, False),
                                    annotation=annotation) for name, annotation in extra.items()]
 
@@ -309,14 +312,14 @@ def _stdout_target(output: Path | None, suffix: str = ".csv"):
 
 
 def _run(inputs, output, *, json_summary: bool = False, json_file: Path | None = None, is_map: bool = False,
-         dayfirst: bool | None = None, stdout_suffix: str = ".csv", **options):
+         dayfirst: bool | None = None, block_size: str | None = None, stdout_suffix: str = ".csv", **options):
     """Build the plan, run it with a progress bar, print the summary; the frame and summary for stats."""
     from geomap.pipeline import RunPlan, execute
 
     date_order = None if dayfirst is None else "dayfirst" if dayfirst else "monthfirst"
     with _errors(), _stdin_as_file(inputs, options.get("format")) as paths, \
             _stdout_target(output, stdout_suffix) as (target, to_stdout):
-        plan = RunPlan.build(paths, target, date_order=date_order, **options)
+        plan = RunPlan.build(paths, target, date_order=date_order, block_bytes=block_size, **options)
         with _progress() as report:
             frame, summary = execute(plan, report)
         if to_stdout:

@@ -88,7 +88,7 @@ class RunPlan:
               offline: bool = False, bands: tuple[float, ...] | None = None, aggregate_above: int | None = None,
               dedupe_km: float | None = None, dedupe_days: float | None = None, dedupe_within: bool = False,
               rejects: str | Path | None = None, engine: str = "local", scheduler: str | None = None,
-              dashboard: bool = False, keep: bool = True, block_bytes: int | None = None) -> RunPlan:
+              dashboard: bool = False, keep: bool = True, block_bytes: int | str | None = None) -> RunPlan:
         """A plan from the options the command line and notebooks use; every value checked here.
 
         Parameters
@@ -118,7 +118,7 @@ class RunPlan:
         keep
             Return the result as a frame (when it fits in memory); False streams it to ``output``.
         block_bytes
-            Bytes of text per block (default :data:`geomap.reader.BLOCK_BYTES`).
+            Bytes of text per block, or a size such as ``"16MB"`` (default :data:`geomap.settings.BLOCK_BYTES`).
 
         Raises
         ------
@@ -161,6 +161,10 @@ class RunPlan:
             from geomap.engine import check_available
 
             check_available()
+        try:
+            block_bytes = settings.parse_size(block_bytes, "block size")
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
         return cls(inputs=tuple(Path(str(p)) if not isinstance(p, Path) else p for p in paths), output=target,
                    stage="join" if is_map else stage, read=read, place_column=place_column,
                    country_column=country_column, province_column=province_column, map=options, dedupe=dedupe,
@@ -534,7 +538,24 @@ class _Totals:
 
 
 def _available_memory() -> int | None:
-    """Bytes of memory available to this process now (Linux), or None where it cannot be told."""
+    """Bytes of memory this run may plan with: ``GEOMAP_MEMORY``, else what the system and its cgroup allow."""
+    if settings.MEMORY_BYTES is not None:
+        return settings.MEMORY_BYTES
+    found = [value for value in (_meminfo(), _cgroup_room()) if value is not None]
+    return min(found) if found else None
+
+
+def _cgroup_room() -> int | None:
+    """What a container's memory limit leaves (cgroup v2), or None without a limit."""
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text(encoding="ascii").strip()
+        used = Path("/sys/fs/cgroup/memory.current").read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+    return None if limit == "max" else max(0, int(limit) - int(used))
+
+
+def _meminfo() -> int | None:
     try:
         with open("/proc/meminfo", encoding="ascii") as handle:
             for line in handle:
