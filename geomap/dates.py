@@ -65,15 +65,15 @@ def incident_window(incidents: pd.DataFrame, date_column: str | None = None,
 def _parse_dates(raw: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(raw):
         parsed = raw
-    else:
-        text = raw.astype("string")
-        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
-        rest = parsed.isna() & text.notna()
-        if rest.any():  # "7 October 2025" and other spelled-out dates, read one by one
-            parsed[rest] = pd.to_datetime(text[rest], errors="coerce", format="mixed")
+    else:  # text: read as the reader reads it ("7 October 2025" too); what is flagged has no date here
+        iso, note = read(raw)
+        known = pd.Series(np.where(note == "", iso, None), index=raw.index, dtype=object)
+        parsed = pd.to_datetime(known, errors="coerce", format="%Y-%m-%d")
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert(None)
-    return parsed.astype("datetime64[ns]")
+    # A placeholder such as 0001-01-01 has no place on a nanosecond time line: no date.
+    inside = parsed.isna() | ((parsed.dt.year >= _YEARS[0]) & (parsed.dt.year <= 2262))
+    return parsed.where(inside).astype("datetime64[ns]")
 
 
 def week_start(days: pd.Series) -> pd.Series:

@@ -40,8 +40,6 @@ import pandas as pd
 from geomap import dates, sources, vector
 from geomap.errors import InputError
 
-#: Bytes of a text file per block. A file up to half again this size is read as one block.
-BLOCK_BYTES = 64 * 2**20
 #: Extension -> kind of reader.
 KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".geojson": "geo", ".json": "geo", ".gpkg": "geo",
          ".parquet": "parquet", ".geoparquet": "parquet"}
@@ -290,12 +288,13 @@ def _detect_encoding(path: Path, head: bytes, complete: bool) -> tuple[str, str 
             return "utf-16-le", "text is UTF-16 (little-endian, no byte-order mark)"
         if even > len(head) // 4 and odd == 0:
             return "utf-16-be", "text is UTF-16 (big-endian, no byte-order mark)"
-        raise InputError(f"{path}: not a text file (it holds NUL bytes); geomap reads CSV as text")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
-        return "utf-8", None
+        return "utf-8", None  # a NUL in a value of UTF-8 text is still text
     except UnicodeDecodeError as exc:
         bad = exc.start
+    if b"\x00" in head:  # NULs and bytes that are no UTF-8: not text in any code page a CSV is written in
+        raise InputError(f"{path}: not a text file (it holds NUL bytes); geomap reads CSV as text")
     chosen = _best_code_page(head, bad)
     if chosen is None:
         raise InputError(f"{path}: cannot tell the text encoding (not UTF-8, nor {', '.join(_CODE_PAGES)}); "
@@ -429,8 +428,6 @@ def _geo_metadata(path: Path, schema) -> dict | None:
 
 
 def _sniff_geo(path: Path, layer: str | None) -> Layout:
-    import pyogrio
-
     names = vector.layers(path)
     if layer is not None:
         if layer not in names:
@@ -438,13 +435,11 @@ def _sniff_geo(path: Path, layer: str | None) -> Layout:
                              + (" ..." if len(names) > 20 else ""))
         names = [layer]
     columns, notes = [], []
-    with vector.gdal_name(path) as name:
-        for each in names:
-            info = pyogrio.read_info(name, layer=each)
-            if info.get("geometry_type") and info.get("crs") is None and info.get("features", 0):
-                raise InputError(f"{path}: the geometry has no CRS; write it with one (WGS84, EPSG:4326, is "
-                                 "expected)")
-            columns += [c for c in info["fields"] if c not in columns]
+    for each in names:
+        info = vector.info(path, each)
+        if info.get("geometry_type") and info.get("crs") is None and info.get("features", 0):
+            raise InputError(f"{path}: the geometry has no CRS; write it with one (WGS84, EPSG:4326, is expected)")
+        columns += [c for c in info["fields"] if c not in columns]
     if len(names) > 1:
         columns.append("layer")
         notes.append(f"{len(names)} layers read into one table, each row with its `layer` "
@@ -462,7 +457,9 @@ def _first_line(exc: Exception) -> str:
 
 def plan(layouts: list[Layout], block_bytes: int | None = None) -> list[Block]:
     """Cut every file into blocks that can be read independently, in input order."""
-    block_bytes = int(block_bytes or BLOCK_BYTES)
+    from geomap import settings
+
+    block_bytes = int(block_bytes or settings.BLOCK_BYTES)  # a file up to half again this size is one block
     blocks: list[Block] = []
     for layout in layouts:
         if layout.kind == "parquet":
@@ -814,5 +811,5 @@ def read_all(path: str | Path, options: ReadOptions | None = None) -> tuple[pd.D
     return frame, chunks, layout
 
 
-__all__ = ["BLOCK_BYTES", "Block", "Chunk", "KINDS", "Layout", "ReadOptions", "date_evidence", "plan",
+__all__ = ["Block", "Chunk", "KINDS", "Layout", "ReadOptions", "date_evidence", "plan",
            "points_from_geometry", "read_all", "read_block", "sniff"]

@@ -75,6 +75,17 @@ def layers(path: Path) -> list[str]:
             raise InputError(f"{path}: not a readable {path.suffix} file ({_first_line(exc)})") from exc
 
 
+def info(path: Path, layer: str) -> dict:
+    """pyogrio's description of one layer (fields, geometry type, CRS, feature count)."""
+    import pyogrio
+
+    with gdal_name(path) as name:
+        try:
+            return pyogrio.read_info(name, layer=layer)
+        except Exception as exc:
+            raise InputError(f"{path}: not a readable {path.suffix} file ({_first_line(exc)})") from exc
+
+
 def read(path: Path, layer: str | None = None):
     """One layer of ``path`` as a GeoDataFrame, opened by the extension's driver only."""
     import pyogrio
