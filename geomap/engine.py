@@ -15,7 +15,9 @@ Without ``--scheduler`` a cluster is started inside this process whose every ser
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator
 
@@ -23,6 +25,8 @@ from geomap.errors import InputError
 
 #: Blocks in flight per worker thread: enough to keep every thread busy, few enough for memory.
 IN_FLIGHT_PER_THREAD = 2
+# How often (seconds) the wait for a block looks whether the run was asked to stop.
+_POLL = 0.2
 _EXTRA = "geomap[dask]"
 
 
@@ -77,23 +81,73 @@ class DaskEngine:
         self._in_flight = max(2, IN_FLIGHT_PER_THREAD * threads)
 
     def map(self, function: Callable, calls: list[tuple]) -> Iterator:
-        """``function(*call)`` for each call on the workers; results in order, a few calls ahead."""
+        """``function(*call)`` for each call on the workers; results in order, a few calls ahead.
+
+        Ctrl-C, SIGTERM and SIGHUP are noted while waiting and raised here, between blocks, as
+        :class:`geomap.io.Interrupted`: raised inside Dask's own waiting they would be lost in its
+        event loop and the run would go on. The blocks already handed out are let finish first
+        (a worker thread cannot be stopped inside compiled code, and one still running when the
+        interpreter shuts down can crash it).
+        """
+        from geomap.io import Interrupted
+
         pending: deque = deque()
         calls = iter(calls)
-        try:
-            for call in calls:
-                pending.append(self.client.submit(function, *call, pure=False))
-                if len(pending) >= self._in_flight:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+        with _signals_noted() as caught:
+            try:
+                for call in calls:
+                    pending.append(self.client.submit(function, *call, pure=False))
+                    if len(pending) >= self._in_flight:
+                        yield _result(pending.popleft(), caught)
+                while pending:
+                    yield _result(pending.popleft(), caught)
+            except (Interrupted, GeneratorExit, Exception):
+                _settle(pending)
+                raise
 
     def close(self) -> None:
         if self._own:
             self.client.close()
+
+
+def _result(future, caught: list[int]):
+    """The future's result, looking every :data:`_POLL` seconds whether a signal asked the run to stop."""
+    from geomap.io import Interrupted
+
+    while True:
+        if caught:
+            _settle([future])
+            raise Interrupted(caught[0])
+        try:
+            return future.result(timeout=_POLL)
+        except TimeoutError:
+            continue
+
+
+def _settle(futures) -> None:
+    """Wait until every future has finished one way or another; their results are not wanted."""
+    from distributed import wait
+
+    with contextlib.suppress(Exception):
+        wait(list(futures))
+
+
+@contextlib.contextmanager
+def _signals_noted() -> Iterator[list[int]]:
+    """While inside, SIGINT, SIGTERM and SIGHUP are only noted (in the list yielded); handlers restored after."""
+    caught: list[int] = []
+    previous = {}
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) is not signal.SIG_IGN:  # ignored (a background job's Ctrl-C) stays so
+                previous[signum] = signal.signal(signum, lambda number, _frame: caught.append(number))
+    except ValueError:  # not the main thread: signals are not ours to handle
+        pass
+    try:
+        yield caught
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 __all__ = ["DaskEngine", "check_available", "local_client"]
