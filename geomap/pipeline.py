@@ -18,6 +18,7 @@ and their order are the same, so the output is the same, byte for byte.
 from __future__ import annotations
 
 import os
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -37,6 +38,11 @@ TABLES = io.WRITERS
 MAPS = io.MAPS
 # In-memory results need about this many bytes per byte of input text (strings, added columns, copies).
 _MEMORY_PER_INPUT_BYTE = 10
+# Blocks of one process take turns through the stages. Their shared geometry (prepared GEOS polygons,
+# lazily indexed on first use) is not safe to touch from two threads at once (libgeos/geos#825): two
+# Dask worker threads joining at the same moment crashed the process with a double free. Reading and
+# writing, most of a block's time, still overlap; separate worker processes run fully in parallel.
+_STAGES_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -255,7 +261,8 @@ def process_block(block: reader.Block, context: Context, clusters: pd.DataFrame 
     """Read one block and take it through every stage: the unit of work of both engines."""
     chunk = reader.read_block(block)
     try:
-        frame = _stages(chunk.frame, block.layout, context)
+        with _STAGES_LOCK:
+            frame = _stages(chunk.frame, block.layout, context)
     except GeomapError as exc:
         if block.source not in str(exc):
             raise type(exc)(f"{block.source} rows {block.first_record}-{block.first_record + len(chunk.frame) - 1}: "
