@@ -318,11 +318,22 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
         dtype = plain[column].dtype
         if str(dtype) in ("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"):
             plain[column] = plain[column].astype("float64")
-        elif dtype is np.dtype(object):
-            values = plain[column]
+        elif dtype is np.dtype(object) and not _one_type(plain[column]):
+            values = plain[column]  # numbers among text: all of it as text, so every block has one type
             text = values.where(values.isna(), values.astype(str))
             plain[column] = text.astype(object).where(values.notna(), None)
     return plain
+
+
+def _one_type(values: pd.Series) -> bool:
+    """An object column Arrow can take as it is: text (or only missing values) throughout."""
+    import pyarrow as pa
+
+    try:
+        kind = pa.array(values, from_pandas=True).type
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return False
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
 
 
 def _to_arrow(frame: pd.DataFrame, geometry: bool):
@@ -330,20 +341,35 @@ def _to_arrow(frame: pd.DataFrame, geometry: bool):
     import json
 
     import pyarrow as pa
-    import shapely
 
     plain = _plain(frame)
     table = pa.Table.from_pandas(plain, preserve_index=False)
     if not geometry:
         return table.replace_schema_metadata(None)
     lon, lat, located = _points(frame)
-    points = shapely.points(np.where(located, lon, 0.0), np.where(located, lat, 0.0))
-    wkb = shapely.to_wkb(np.where(located, points, None), output_dimension=2, byte_order=1)
-    table = table.append_column("geometry", pa.array(wkb, type=pa.binary()))
+    table = table.append_column("geometry", _point_wkb(lon, lat, located))
     geo = {"version": "1.0.0", "primary_column": "geometry",
            "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"],
                                     "crs": _wgs84_projjson()}}}
     return table.replace_schema_metadata({b"geo": json.dumps(geo).encode()})
+
+
+def _point_wkb(lon: np.ndarray, lat: np.ndarray, located: np.ndarray):
+    """Points as an Arrow array of little-endian WKB (21 bytes each), null where there is no point.
+
+    Built from the coordinates' bytes in one go; the same bytes shapely's ``to_wkb`` writes.
+    """
+    import pyarrow as pa
+
+    record = np.dtype([("order", "u1"), ("kind", "<u4"), ("x", "<f8"), ("y", "<f8")])
+    points = np.zeros(int(located.sum()), dtype=record)
+    points["order"], points["kind"] = 1, 1
+    points["x"], points["y"] = lon[located], lat[located]
+    offsets = np.concatenate([[0], np.cumsum(located.astype(np.int64) * record.itemsize)]).astype(np.int32)
+    validity = pa.py_buffer(np.packbits(located, bitorder="little").tobytes())
+    return pa.Array.from_buffers(pa.binary(), len(located), [validity, pa.py_buffer(offsets.tobytes()),
+                                                             pa.py_buffer(points.tobytes())],
+                                 null_count=int((~located).sum()))
 
 
 def _wgs84_projjson() -> dict:

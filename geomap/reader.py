@@ -545,9 +545,15 @@ def _read_text(block: Block) -> Chunk:
     if layout.hxl and block.first_record == 1 and len(chunk.frame) and chunk.rows[0] == 1:
         tags = ", ".join(str(v) for v in chunk.frame.iloc[0].dropna().tolist()[:4])
         _skip(chunk, 0, f"HXL hashtag row ({tags}, ...), not an incident")
-    _note_line_breaks(chunk)
+    if _may_break_lines(data, len(frame)):
+        _note_line_breaks(chunk)
     chunk.frame = chunk.frame.reset_index(drop=True)
     return chunk
+
+
+def _may_break_lines(data: bytes, records: int) -> bool:
+    """Whether some value may hold a line break: more line ends than records, or a bare CR anywhere."""
+    return data.count(b"\n") > records or data.count(b"\r") > data.count(b"\r\n")
 
 
 def _block_bytes(block: Block) -> bytes:
@@ -597,8 +603,11 @@ def _records_before(prefix: bytes, layout: Layout) -> int:
     return len(_first_records(text, layout.delimiter, 10**12)[0])
 
 
-def _parse_arrow(data: bytes, layout: Layout, names: list[str]):
-    """pyarrow's parse of the block as text columns, and whether any row had the wrong number of fields."""
+def _parse_arrow(data: bytes, layout: Layout, names: list[str], only: str | None = None):
+    """pyarrow's parse of the block as text columns, and whether any row had the wrong number of fields.
+
+    ``only`` converts just that column (the others are still parsed, so rows are counted alike).
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -616,7 +625,8 @@ def _parse_arrow(data: bytes, layout: Layout, names: list[str]):
                                              double_quote=True, newlines_in_values=layout.quoted,
                                              ignore_empty_lines=True, invalid_row_handler=uneven),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
-                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                                 include_columns=[only] if only else None))
     except pa.ArrowInvalid:  # e.g. a value too large for one parse block: the careful path reads it
         return None, [None]
     return table, ragged
@@ -792,12 +802,22 @@ def points_from_geometry(frame, path: Path | str) -> pd.DataFrame:
 
 
 def date_evidence(block: Block, options: ReadOptions) -> dates.Evidence:
-    """How the block's event dates settle day/month order (read for that one column)."""
-    chunk = read_block(block)
-    column = sources.date_column(chunk.frame.columns, options.format, options.mapping)
-    if column is None:
+    """How the block's event dates settle day/month order; only that column is converted where it can be."""
+    layout = block.layout
+    column = sources.date_column(layout.columns, options.format, options.mapping)
+    if column is None or layout.kind == "gdelt":  # GDELT's SQLDATE is always YYYYMMDD, and not its own event_date
         return dates.Evidence()
-    return dates.evidence(chunk.frame[column])
+    if layout.kind == "csv" and not layout.whole_text:
+        data = _block_bytes(block)
+        names = list(layout.columns) + (["__extra__"] if layout.extra_field else [])
+        table, ragged = _parse_arrow(data, layout, names, only=column)
+        if not ragged and _closed_quotes(data, layout):
+            values = table.column(column).to_pandas()
+            if layout.hxl and block.first_record == 1 and len(values):
+                values = values.iloc[1:]
+            return dates.evidence(values)
+    frame = read_block(block).frame
+    return dates.evidence(frame[column]) if column in frame else dates.Evidence()
 
 
 def read_all(path: str | Path, options: ReadOptions | None = None) -> tuple[pd.DataFrame, list[Chunk], Layout]:

@@ -249,10 +249,20 @@ def _ucdp(frame: pd.DataFrame) -> None:
     _set(frame, "admin2", _get(frame, "adm_2"))
 
 
+def _by_distinct(values: pd.Series, function) -> pd.Series:
+    """``function`` applied to each distinct value once (exports repeat a few thousand names millions of times)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    done = function(pd.Series(uniques, dtype="string"))
+    out = done.to_numpy(dtype=object)[np.where(codes >= 0, codes, 0)] if len(uniques) else \
+        np.full(len(values), None, dtype=object)
+    out[codes < 0] = None
+    return pd.Series(out, index=values.index, dtype=object)
+
+
 def _gdelt(frame: pd.DataFrame) -> None:
     full_name = frame["ActionGeo_FullName"].astype("string")
     # "Khost, Khowst, Afghanistan": the first part names the place itself.
-    _set(frame, "place", full_name.str.split(",").str[0].str.strip())
+    _set(frame, "place", _by_distinct(full_name, lambda names: names.str.split(",").str[0].str.strip()))
     frame["source_id"] = frame["GLOBALEVENTID"]
     frame["event_date"] = frame["SQLDATE"]
     frame["geo_precision"] = _precision(frame["ActionGeo_Type"], _GDELT_PRECISION)
@@ -264,7 +274,7 @@ def _gdelt(frame: pd.DataFrame) -> None:
     _set(frame, "source_url", frame["SOURCEURL"])
     _set(frame, "description", full_name)
     # The name's last part is the country's name; ActionGeo_CountryCode is FIPS 10-4, not ISO ("CH" is China).
-    _set(frame, "country", full_name.str.split(",").str[-1].str.strip())
+    _set(frame, "country", _by_distinct(full_name, lambda names: names.str.split(",").str[-1].str.strip()))
     _set(frame, "admin1", frame["ActionGeo_ADM1Code"])
     frame["latitude"] = frame["ActionGeo_Lat"]
     frame["longitude"] = frame["ActionGeo_Long"]
