@@ -148,7 +148,8 @@ def _shared(*groups: dict):
         def wrapper(**kwargs):
             for name in _SAYING:
                 if name in kwargs:
-                    _state[name] = _state[name] or kwargs.pop(name)
+                    given = kwargs.pop(name)
+                    _state[name] = _state[name] or given
             return command(**kwargs)
 
         wrapper.__signature__ = signature.replace(parameters=[*own, *added])
