@@ -322,7 +322,7 @@ def _run(inputs, output, *, json_summary: bool = False, json_file: Path | None =
             _stdout_target(output, stdout_suffix) as (target, to_stdout):
         plan = RunPlan.build(paths, target, date_order=date_order, block_bytes=block_size, **options)
         with _progress() as report:
-            frame, summary = execute(plan, report)
+            frame, summary = execute(plan, report, notice=lambda text: _say(f"geomap: {text}", err=True))
         if to_stdout:
             summary = _replace_output(summary, "-")
     _print_summary(summary, is_map=is_map, err=to_stdout)

@@ -76,7 +76,10 @@ class DaskEngine:
             self._own = True
         else:
             self.client, self._own = local_client(dashboard=dashboard), True
-        self.dashboard = self.client.dashboard_link if dashboard else None
+        self.dashboard = None
+        if dashboard and self._own and not scheduler:  # served on 127.0.0.1, whatever address Dask would print
+            port = self.client.scheduler_info().get("services", {}).get("dashboard")
+            self.dashboard = f"http://127.0.0.1:{port}/status" if port else None
         threads = sum(self.client.nthreads().values()) or 1
         self._in_flight = max(2, IN_FLIGHT_PER_THREAD * threads)
 

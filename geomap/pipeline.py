@@ -373,7 +373,8 @@ def _engine(plan: RunPlan):
 
 
 def run(plan: RunPlan | str | Path | Iterable | None = None, output: str | Path | None = None, *,
-        progress: Progress | None = None, **options) -> tuple[pd.DataFrame | None, Summary]:
+        progress: Progress | None = None, notice: Callable[[str], None] | None = None,
+        **options) -> tuple[pd.DataFrame | None, Summary]:
     """Run a :class:`RunPlan`, or build one from a path and :meth:`RunPlan.build`'s keywords and run it.
 
     Returns
@@ -386,17 +387,20 @@ def run(plan: RunPlan | str | Path | Iterable | None = None, output: str | Path 
         plan = RunPlan.build(plan, output, **options)
     elif output is not None or options:
         raise InputError("give either a RunPlan or a path with options, not both")
-    return execute(plan, progress)
+    return execute(plan, progress, notice)
 
 
-def execute(plan: RunPlan, progress: Progress | None = None) -> tuple[pd.DataFrame | None, Summary]:
-    """Carry out a plan (see the module docstring)."""
+def execute(plan: RunPlan, progress: Progress | None = None,
+            notice: Callable[[str], None] | None = None) -> tuple[pd.DataFrame | None, Summary]:
+    """Carry out a plan (see the module docstring); ``notice`` hears what a user should know while it runs."""
     report = progress or (lambda _stage, _fraction: None)
     report("read", 0.0)
     layouts = [reader.sniff(path, plan.read) for path in plan.inputs]
     blocks = reader.plan(layouts, plan.block_bytes)
     plan = _fit_memory(plan, layouts)
     engine = _engine(plan)
+    if getattr(engine, "dashboard", None) and notice is not None:
+        notice(f"Dask dashboard: {engine.dashboard}")
     try:
         context = _context(plan, layouts, blocks, engine, report)
         clusters = _clusters(plan, blocks, context, engine, report) if plan.dedupe else [None] * len(blocks)

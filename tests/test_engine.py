@@ -147,6 +147,31 @@ def test_a_dask_run_listens_on_127_0_0_1_only_and_serves_no_dashboard(tmp_path, 
     assert not {address for address in _listening() if address in set(bound)}  # and closed after the run
 
 
+def test_the_dashboard_is_served_only_when_asked_and_only_on_127_0_0_1(tmp_path):
+    import urllib.error
+    import urllib.request
+
+    from geomap.engine import DaskEngine
+
+    def status(engine) -> int:
+        port = engine.client.scheduler_info()["services"]["dashboard"]
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=30).status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    plain, asked = DaskEngine(), DaskEngine(dashboard=True)
+    try:
+        assert plain.dashboard is None and status(plain) == 404
+        assert asked.dashboard.startswith("http://127.0.0.1:") and status(asked) == 200
+    finally:
+        plain.close()
+        asked.close()
+    notices = []
+    run(DATA / "acled_sample.csv", tmp_path / "o.csv", engine="dask", dashboard=True, notice=notices.append)
+    assert notices and notices[0].startswith("Dask dashboard: http://127.0.0.1:")
+
+
 def test_dask_engine_from_the_command_line(tmp_path):
     out = tmp_path / "gdelt.parquet"
     result = CliRunner().invoke(app, ["join", str(DATA / "gdelt_sample.export.CSV"), "-o", str(out),
