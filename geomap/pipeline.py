@@ -119,8 +119,9 @@ class RunPlan:
             A CSV for the rows that could not be located, with ``input_file``, ``input_row`` and
             ``reject_reason``.
         engine, scheduler, dashboard
-            ``"local"`` runs here; ``"dask"`` on a Dask cluster (``scheduler`` address, or a local
-            cluster on 127.0.0.1 with a dashboard only if ``dashboard``).
+            ``"local"`` runs here; ``"dask"`` on a Dask cluster (``scheduler``: its address or a
+            ``distributed.Client``; None starts a cluster in this process on 127.0.0.1, with a
+            dashboard only if ``dashboard``).
         keep
             Return the result as a frame (when it fits in memory); False streams it to ``output``.
         block_bytes
@@ -430,7 +431,8 @@ def _template(layouts: list[reader.Layout], context: Context, linked: bool) -> p
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in layout.columns})
         if layout.kind in ("parquet", "geo"):
             empty = empty.assign(latitude=pd.Series(dtype=float), longitude=pd.Series(dtype=float))
-        parts.append(_stages(empty, layout, context))
+        with _STAGES_LOCK:
+            parts.append(_stages(empty, layout, context))
     template = parts[0]
     for part in parts[1:]:
         template = pd.concat([template, part[[c for c in part.columns if c not in template.columns]]], axis=1)
