@@ -95,3 +95,6 @@ def test_each_event_is_told_once(seed):
     located = result.incidents[result.incidents["gazetteer_id"] != ""]
     assert not located.duplicated(["gazetteer_id", "event_type", "event_date"]).any()
     assert (result.incidents["place"] == "Istanbul").sum() == 1
+    # Every death is counted once over the report: the weekend's 30; the article's "dozens were killed ... in the
+    # worst such violence since 2021" is background, not an incident of its own.
+    assert result.incidents["fatalities"].sum() == 30
