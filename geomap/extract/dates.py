@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from geomap.extract.lexicon import ARABIC_VARIANTS, arabic_pattern
+from geomap.extract.lexicon import ARABIC_LETTERS, ARABIC_VARIANTS, arabic_pattern
 
 _MONTHS = {name: number for number, names in enumerate(
     [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
@@ -51,8 +51,8 @@ _AR_WEEKDAYS = {w: n for n, names in enumerate([
 _AR_GREGORIAN_RE, _ = _alternatives(_AR_GREGORIAN)
 _AR_SOLAR_RE, _ = _alternatives(_AR_SOLAR)
 _AR_WEEKDAY_RE, _ = _alternatives(_AR_WEEKDAYS)
-_AR_BOUND_BEFORE = r"(?<![\u0600-\u06ff])"
-_AR_BOUND_AFTER = r"(?![\u0600-\u06ff])"
+_AR_BOUND_BEFORE = "(?<![" + ARABIC_LETTERS + "])"
+_AR_BOUND_AFTER = "(?![" + ARABIC_LETTERS + "])"
 
 
 def _any_of(words: str) -> str:
@@ -83,7 +83,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("month_rel", re.compile(r"\b(?P<which>this|last|past)\s+month\b", re.IGNORECASE)),
     ("month", re.compile(r"(?:\b(?P<lead>in|since|during|early|mid|late|by|until|of|the|last|this)\s+)?(?<![\w-])"
                          + _MONTH + r"(?![\w-])" + _YEAR)),
-    ("year", re.compile(r"\b(?:in|since|during|of|by)\s+(?P<year>(?:19|20)\d{2})\b")),
+    ("year", re.compile(r"\b(?i:in|since|during|of|by)\s+(?P<year>(?:19|20)\d{2})\b")),
     # Arabic script: day month [year], Gregorian or Solar Hijri; weekdays; relative days, weeks, months.
     ("ar_gregorian", re.compile(r"(?<!\d)(?P<day>\d{1,2})[\s\u200c]*(?:ویں|ام|مه)?[\s\u200c]*" + _AR_BOUND_BEFORE
                                 + "(?P<month>" + _AR_GREGORIAN_RE + ")" + _AR_BOUND_AFTER

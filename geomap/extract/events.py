@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from geomap.extract.dates import DIGITS
-from geomap.extract.lexicon import arabic_words
+from geomap.extract.lexicon import ARABIC_LETTERS, arabic_words
 
 # (event type, sub-event type, pattern), most specific first.
 _TRIGGER_WORDS = [
@@ -53,7 +53,7 @@ _ARABIC_TRIGGER_WORDS = [
     ("Explosions/Remote violence", "Remote explosive/landmine/IED",
      "دھماکہ|دھماکے|دھماکا|بم|بارودی سرنگ|انفجار|انفجارها|بمب|ماین|چاودنه|چاودنې|چاودنو"),
     ("Battles", "Armed clash",
-     "جھڑپ|جھڑپیں|جھڑپوں|فائرنگ|حملہ|حملے|حملوں|لڑائی|آپریشن|درگیری|درگیریها|درگیری ها|نبرد|جنگ|حمله|حملات"
+     "جھڑپ|جھڑپیں|جھڑپوں|فائرنگ|حملہ|حملے|حملوں|لڑائی|آپریشن|درگیری|درگیریها|درگیری ها|نبرد|حمله|حملات"
      "|تیراندازی|عملیات|نښته|نښتې|نښتو|جګړه|جګړې|برید|بریدونه|بریدونو|ډزې|ډزو|عملیاتو"),
     ("Violence against civilians", "Abduction/forced disappearance", "اغوا|اغواء|ربوده|ربودن|اختطاف|وتښتول|تښتول"),
     ("Strategic developments", "Agreement",
@@ -90,7 +90,11 @@ _NUMBER = re.compile(r"(?<![\w,.-])(?P<number>\d{1,3}(?:,\d{3})+|\d+|" + "|".joi
 _VICTIMS = re.compile(r"^(?:\W+\w+){0,3}?\W+(?:soldiers?|troops|militants?|civilians?|people|persons|personnel"
                       r"|fighters?|attackers?|assailants|insurgents?|terrorists?|children|women|men|policemen"
                       r"|police(?:men)?|officers?|members|cadets|students|workers|journalists?|guards|others"
-                      r"|Taliban|bombers?|villagers|security\s+forces|family\s+members)\b", re.IGNORECASE)
+                      r"|Taliban|bombers?|villagers|security\s+forces|family\s+members|more|of\s+them)\b",
+                      re.IGNORECASE)
+# "killing nine children and a woman": one more.
+_ONE_VICTIM = re.compile(r"(?:^\W*|\b(?:and|killing|killed)\s+)an?\s+(?:soldier|civilian|woman|child|girl|boy|man|policeman"
+                         r"|officer|journalist|militant|attacker)\b", re.IGNORECASE)
 _KILLED_AFTER = re.compile(r"^\W+(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:killed|dead|died|slain"
                            r"|martyred|lost)\b", re.IGNORECASE)
 _WOUNDED_NEAR = re.compile(r"\b(?:wound\w*|injur\w*|hurt|arrest\w*|detain\w*|abduct\w*)\b", re.IGNORECASE)
@@ -159,23 +163,59 @@ def _background_removed(clause: str) -> str:
 
 def fatalities(clause: str) -> int | None:
     """People reported killed in a clause ("killed five soldiers and 25 militants" -> 30), None if not said."""
+    counts = fatality_counts(clause)
+    return sum(n for _, n in counts) if counts else None
+
+
+def fatality_counts(clause: str) -> list[tuple[int, int]]:
+    """Each death count of a clause with its position in it: [(offset, 5), (offset, 25)] (empty if none is told).
+
+    A range counts its lower figure ("25 to 30", "between 45 and 50": 25, 45), as ACLED codes it;
+    "a woman" counts one; a number of wounded or of anything but people does not count.
+    """
     clause = clause.translate(DIGITS)
     if _ARABIC_KILLING.search(clause):
-        return _arabic_fatalities(clause)
+        return _arabic_counts(clause)
     if not _KILLING.search(clause):
-        return None
-    total, counted = 0, False
+        return []
+    counts = []
     for match in _NUMBER.finditer(clause):
         after, before = clause[match.end():match.end() + 60], clause[max(0, match.start() - 30):match.start()]
         if _NOT_A_COUNT_AFTER.match(after) or re.search(r"\b(?:at|on|since|in|of)\s*$", before, re.IGNORECASE) \
                 and match.group("number").isdigit():
             continue  # "2,600 km", "on 19", "in 2021"
-        victims = _VICTIMS.match(after) or _KILLED_AFTER.match(after)
+        if re.search(r"\bbetween\s+\S+\s+and\s*$", before, re.IGNORECASE):
+            continue  # the upper figure of "between 45 and 50"
+        victims = _VICTIMS.match(after)
+        killed = _KILLED_AFTER.match(after) or victims and _killing_follows(clause[match.end() + victims.end():]) \
+            or victims and _killing_precedes(clause[max(0, match.start() - 60):match.start()])
         wounded = _WOUNDED_NEAR.search(before[-25:]) or _WOUNDED_NEAR.search(after.split(" and ")[0][:25])
-        if victims and not wounded:
-            total += _value(match.group("number"))
-            counted = True
-    return total if counted else None
+        if killed and not wounded:
+            counts.append((match.start(), _value(match.group("number"))))
+    for match in _ONE_VICTIM.finditer(clause):
+        if not _WOUNDED_NEAR.search(clause[max(0, match.start() - 25):match.start()]):
+            counts.append((match.start(), 1))
+    return sorted(counts)
+
+
+# Another verb between a count and the word of killing makes the count that verb's: "killed all five assailants
+# and evacuated more than 600 people". Participles that qualify a count are no such verb.
+_OTHER_VERB = re.compile(r"\b(?!(?:estimated|reported|suspected|armed|alleged|wounded|injured)\b)\w{3,}ed\b",
+                         re.IGNORECASE)
+
+
+def _killing_follows(rest: str) -> bool:
+    """A word of killing closes the victims' phrase ("25 militants were killed", "a major among them, died")."""
+    killing = _KILLING.search(rest)
+    return bool(killing) and not _OTHER_VERB.search(rest[:killing.start()])
+
+
+def _killing_precedes(before: str) -> bool:
+    """A word of killing governs the count ("killed five soldiers and 25 militants")."""
+    last = None
+    for last in _KILLING.finditer(before):
+        pass
+    return last is not None and not _OTHER_VERB.search(before[last.end():])
 
 
 # Number words of Urdu, Dari and Pashto. "نو" (nine, also "new") and "نه" (nine, also "no") count only
@@ -187,24 +227,23 @@ _ARABIC_NUMBERS = {w: n for n, words in {
     15: "پندرہ پانزده پنځلس", 16: "سولہ شانزده شپاړس", 17: "سترہ هفده اوولس", 18: "اٹھارہ هجده اتلس",
     19: "انیس نوزده نولس", 20: "بیس بیست شل", 25: "پچیس", 30: "تیس سی دېرش", 40: "چالیس چهل څلوېښت",
     50: "پچاس پنجاه پنځوس", 100: "سو صد سل سیکڑوں صدها سلګونه"}.items() for w in words.split()}
-_ARABIC_NUMBER = re.compile(r"(?<![\d\u0600-\u06ff])(?P<number>\d{1,4}|" + "|".join(
-    sorted(map(re.escape, _ARABIC_NUMBERS), key=len, reverse=True)) + r")(?![\d\u0600-\u06ff])")
-_ARABIC_TOKEN = re.compile(r"[\u0600-\u06ff\u200c]+|\d+")
+_ARABIC_NUMBER = re.compile(r"(?<![\d" + ARABIC_LETTERS + r"])(?P<number>\d{1,4}|" + "|".join(
+    sorted(map(re.escape, _ARABIC_NUMBERS), key=len, reverse=True)) + r")(?![\d" + ARABIC_LETTERS + "])")
+_ARABIC_TOKEN = re.compile("[" + ARABIC_LETTERS + "\u200c]+|\\d+")
 # A number is a death count when a word of killing follows it within this many words, before any word of wounding.
 _ARABIC_COUNT_WINDOW = 6
 
 
-def _arabic_fatalities(clause: str) -> int | None:
+def _arabic_counts(clause: str) -> list[tuple[int, int]]:
     """Deaths told in Urdu, Dari or Pashto: a number followed, within a few words, by a word of killing."""
-    total, counted = 0, False
+    counts = []
     for match in _ARABIC_NUMBER.finditer(clause):
         after = " ".join(_ARABIC_TOKEN.findall(clause[match.end():match.end() + 80])[:_ARABIC_COUNT_WINDOW])
         killing, wounded = _ARABIC_KILLING.search(after), _ARABIC_WOUNDED.search(after)
         if killing and not (wounded and wounded.start() < killing.start()):
             number = match.group("number")
-            total += int(number) if number.isdigit() else _ARABIC_NUMBERS[number]
-            counted = True
-    return total if counted else None
+            counts.append((match.start(), int(number) if number.isdigit() else _ARABIC_NUMBERS[number]))
+    return counts
 
 
 def _value(number: str) -> int:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from geomap.extract.dates import DateRef, best_date, find_dates
-from geomap.extract.events import Event, actors, classify, fatalities
+from geomap.extract.events import Event, actors, classify, fatality_counts
 from geomap.extract.lexicon import BORDER_PLACE
 from geomap.extract.text import Dateline, Sentence
 from geomap.geodesy import distance_km
@@ -44,6 +44,10 @@ INCIDENT_COLUMNS = [
     "fatalities", "fatalities_note", "description", "span_start", "span_end",
 ]
 _BORDER = re.compile(r"\b(?:border|Durand\s+Line|frontier)\b|سرحد|مرز|پوله|ډیورنډ|دیورند", re.IGNORECASE)
+# An event *at* the border ("along the border", "on the frontier"), not attackers who came "from across the border".
+_AT_BORDER = re.compile(r"(?<!from\s)\b(?:along|on|at|near|by|across|over)\s+[^.;:]{0,50}?\b"
+                        r"(?:border|frontier|Durand\s+Line)\b|\bborder\s+(?:posts?|areas?|regions?|clash(?:es)?)\b"
+                        r"|سرحد|مرز|پوله|ډیورنډ|دیورند", re.IGNORECASE)
 _COUNTRY_PRECISION = 4
 _BORDER_COUNTRIES = {"AF", "PK"}
 # A sentence that opens like this continues the story of the sentence before: its date is that incident's.
@@ -55,10 +59,11 @@ _LINKED = re.compile(r"^\W*(?:then|later|afterwards|subsequently|shortly\s+after
                      r"|^\W*(?:بعد\s+میں|اس\s+کے\s+بعد|پس\s+از\s+آن|سپس|وروسته|بیا)", re.IGNORECASE)
 # A sentence about the incident just told: "in the attack", "the blast also killed".
 _BACK_REFERENCE = re.compile(r"\b(?:the|that|this)\s+(?:attack|blast|clash(?:es)?|strikes?|explosion|fighting|raid"
-                             r"|ambush|incident|operation|bombing|assault|shelling)\b"
+                             r"|ambush|incident|operation|bombing|assault|shelling|attackers|assailants|militants"
+                             r"|gunmen|bombers?)\b"
                              r"|اس\s+(?:حملے|دھماکے|واقعے)|این\s+(?:حمله|انفجار|رویداد)|دې\s+(?:برید|چاودنې|پېښې)",
                              re.IGNORECASE)
-_ADDS = re.compile(r"\b(?:also|another|more|further|additional|besides)\b|همچنان|ہمیں|بھی|هم|هم\s+چنین", re.IGNORECASE)
+_NEW_TOLL = re.compile(r"\b(?:toll|rose|risen|climbed|total|in\s+all|altogether)\b|تعداد|شمار|شمېر", re.IGNORECASE)
 # Context, not an event: how things have been, the worst since some year, what happened in an earlier year.
 _BACKGROUND = re.compile(r"^\W*since\b|\b(?:in\s+recent\s+(?:days|weeks|months|years)|over\s+the\s+(?:past|last)"
                          r"\s+(?:\w+\s+)?(?:days|weeks|months|years|decades?)|so\s+far\s+this\s+year|repeatedly"
@@ -126,18 +131,34 @@ def _sentence_incidents(text: str, sentence: Sentence, mentions: list[dict], rep
         event = classify(clause)
         if event is None or _background(clause, text[sentence.start:sentence.end], c_start, c_end, text, report_date):
             continue
-        killed = fatalities(clause)
+        counts = [(c_start + offset, n) for offset, n in fatality_counts(clause)]
         date = best_date(find_dates(text, c_start, c_end, report_date)) \
             or _neighbour_date(text, clauses, position, report_date) \
             or (previous.date if linked and previous is not None else None)
         targets = _targets(places, clause)
         if not targets:
-            if linked and previous is not None and not made:
-                _add_casualties(previous, killed, clause)
+            # No place: more about the incident just told in this paragraph ("Seven soldiers were killed.").
+            last = made[-1] if made else previous
+            if last is not None and (linked or last.sentence.paragraph == sentence.paragraph):
+                _add_casualties(last, sum(n for _, n in counts) if counts else None, clause)
             continue
-        for place in targets:
+        for place, killed in zip(targets, _share(counts, targets), strict=True):
             made.append(_Record(event, date, place, killed, sentence, sentence.heading, lead, countries))
     return made
+
+
+def _share(counts: list[tuple[int, int]], targets: list[dict]) -> list[int | None]:
+    """Each death count goes to the place told right after it ("15 killed at Spinwam ... and 10 more at Ghaki"),
+    else the one right before it: a clause naming two places does not give both its whole toll."""
+    if len(targets) == 1:
+        return [sum(n for _, n in counts) if counts else None]
+    shares: list[int | None] = [None] * len(targets)
+    starts = [t.get("span_start", -1) for t in targets]
+    for position, number in counts:
+        after = [i for i, s in enumerate(starts) if s >= position]
+        chosen = min(after, key=lambda i: starts[i]) if after else max(range(len(starts)), key=lambda i: starts[i])
+        shares[chosen] = (shares[chosen] or 0) + number
+    return shares
 
 
 def _background(clause: str, sentence: str, start: int, end: int, text: str, report_date: dt.date) -> bool:
@@ -154,7 +175,7 @@ def _targets(places: list[dict], clause: str) -> list[dict]:
     if border:
         return [_border_place(border[0])]
     if not places:
-        return [_border_place(None)] if _BORDER.search(clause) else []
+        return [_border_place(None)] if _AT_BORDER.search(clause) else []
     precision = min(int(p["geo_precision"]) if pd.notna(p["geo_precision"]) else 9 for p in places)
     if precision >= _COUNTRY_PRECISION:
         named = {p["country"] for p in places if p["feature_kind"] == "country"}
@@ -186,17 +207,21 @@ def _neighbour_date(text: str, clauses, position: int, report_date: dt.date) -> 
 
 
 def _add_casualties(record: _Record, killed: int | None, clause: str) -> None:
-    """A later sentence about the same incident: its deaths are that incident's, added when they are more."""
-    if killed is None:
+    """A later sentence about the same incident: its deaths are that incident's.
+
+    The same figure again is a retelling; a new toll ("the death toll rose to 12") replaces
+    the old one; other deaths ("Five soldiers died in the fighting") add to it.
+    """
+    if killed is None or killed == record.killed:
         return
     if record.killed is None:
         record.killed = killed
-    elif _ADDS.search(clause):
-        record.notes.append(f"{record.killed} + {killed} told in two sentences")
+    elif _NEW_TOLL.search(clause):
+        record.notes.append(f"toll revised from {record.killed} to {killed}")
+        record.killed = killed
+    else:
+        record.notes.append(f"{record.killed} + {killed} told in separate sentences")
         record.killed += killed
-    elif killed != record.killed:
-        record.notes.append(f"also told as {killed}; the larger figure kept")
-        record.killed = max(record.killed, killed)
 
 
 # --- one event, one row ---------------------------------------------------------------------------
@@ -278,7 +303,8 @@ def _counted_once(records: list[_Record]) -> list[_Record]:
         if record.killed is None:
             continue
         others = [r for r in records if r is not record and r.killed is not None and _dates_agree(r.date, record.date)]
-        parts = [r for r in others if r.killed < record.killed]
+        parts = [r for r in others if r.killed < record.killed and _precision(record.place) >= _precision(r.place)
+                 and _places_agree(record.place, r.place)]
         if len(parts) >= 2 and sum(r.killed for r in parts) == record.killed:
             record.notes.append(f"{record.killed} is the total of the incidents told separately "
                                 f"({' + '.join(str(r.killed) for r in parts)}); not counted again")

@@ -158,6 +158,12 @@ EXONYMS = {"Turkey": "TR", "Russia": "RU", "Britain": "GB", "Great Britain": "GB
            "Palestine": "PS", "Ivory Coast": "CI", "Czech Republic": "CZ", "Moldova": "MD", "Tanzania": "TZ",
            "Bolivia": "BO", "Venezuela": "VE", "Macedonia": "MK"}
 
+#: Countries as Urdu, Dari and Pashto reports write them, where the gazetteer has no Arabic-script name.
+ARABIC_EXONYMS = {"قطر": "QA", "ترکیه": "TR", "ترکیہ": "TR", "ترکی": "TR", "ایران": "IR", "چین": "CN", "هند": "IN",
+                  "ہندوستان": "IN", "بھارت": "IN", "امریکا": "US", "امریکہ": "US", "روسیه": "RU", "روس": "RU",
+                  "سعودی عرب": "SA", "عربستان سعودی": "SA", "امارات متحده عربی": "AE", "متحدہ عرب امارات": "AE",
+                  "تاجکستان": "TJ", "ازبکستان": "UZ", "ترکمنستان": "TM", "برطانیہ": "GB", "بریتانیا": "GB"}
+
 #: Short forms that name a country only inside a compound: "Pak-Afghan border", "Af-Pak", "Indo-Pak".
 COMPOUND_FORMS = {"pak": "PK", "afghan": "AF", "af": "AF", "indo": "IN", "sino": "CN", "iran": "IR"}
 COMPOUND = re.compile(r"(?<![\w-])[A-Z][\w]*(?:\s*[-/–]\s*[A-Z][\w]*)+(?![\w-])")
@@ -179,15 +185,18 @@ REGIONS = [
     ("Middle East", "Mideast", "region", "", None, None, 4, "no agreed bounds: not placed"),
     ("Central Asia", "", "region", "", None, None, 4, "no agreed bounds: not placed"),
     ("South Asia", "", "region", "", None, None, 4, "no agreed bounds: not placed"),
-    (BORDER_PLACE, "Durand Line|Afghanistan-Pakistan border|Pakistan-Afghanistan border|Pak-Afghan border|Af-Pak border"
-     "|Afghan-Pakistan border|Pakistan-Afghan border|Afghanistan–Pakistan border|Pakistan–Afghanistan border"
-     "|ډیورنډ کرښه|دیورند|ڈیورنڈ لائن|خط دیورند|ډيورنډ", "border", "", None, None, 3,
+    # "Afghanistan-Pakistan border" is not here: a compound is its two countries, and its event is at the border.
+    (BORDER_PLACE, "Durand Line|ډیورنډ کرښه|دیورند|ڈیورنڈ لائن|خط دیورند|ډيورنډ", "border", "", None, None, 3,
      "the border line itself: geomap does not put one point on it"),
     ("Tribal Areas", "Federally Administered Tribal Areas|Tribal Districts|Merged Districts|قبائلی اضلاع|قبائلی علاقے",
      "region", "PK", None, None, 3, "the former FATA, now districts of Khyber Pakhtunkhwa: not placed"),
 ]
 
 # --- Arabic script (Urdu, Dari, Pashto) --------------------------------------------------------
+
+#: The letters (and vowel marks) of the Arabic script, for a regex class: not its digits nor its punctuation
+#: ("۔", "،", "؟" end a word as a full stop does).
+ARABIC_LETTERS = "\u0621-\u065f\u0670-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff"
 
 #: Letters that keyboards and languages write differently: in a pattern each stands for all its forms.
 ARABIC_VARIANTS = {"ی": "یيېۍىئ", "ي": "یيېۍىئ", "ې": "یيېۍىئ", "ک": "کكڪ", "ه": "هہۀةھ", "ہ": "هہۀةھ", "گ": "گګ",
@@ -210,7 +219,8 @@ def arabic_pattern(word: str) -> str:
 def arabic_words(words: str) -> str:
     """An alternation of Arabic-script words (longest first), each a whole word."""
     ordered = sorted(words.split("|"), key=len, reverse=True)
-    return "(?<![\u0600-\u06ff])(?:" + "|".join(arabic_pattern(w) for w in ordered) + ")(?![\u0600-\u06ff])"
+    return "(?<![" + ARABIC_LETTERS + "])(?:" + "|".join(arabic_pattern(w) for w in ordered) + ")(?![" \
+        + ARABIC_LETTERS + "])"
 
 
 #: Common Urdu, Dari and Pashto words that are also the names of villages somewhere ("او", Pashto "and";

@@ -20,6 +20,7 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "s
 # place and date ("ceasefire brokered in Doha on October 19 but ... talks in Istanbul").
 # "19but" (a missing space in the source) still splits.
 _CLAUSE_BREAK = re.compile(r"(?:[;؛]\s*|(?:,\s*|\s+|(?<=\d))(?=(?:but|while|whereas|although|after|since)\b)"
+                           r"|,\s*(?=which\b)"
                            r"|(?:،\s*|\s+)(?=(?:لیکن|مگر|جبکہ|اما|ولی|خو|مګر|حال\s+آنکه)(?:\s|$)))")
 # A line that ends without a sentence's punctuation and is this short is a heading (a headline, a section title).
 _HEADING_MAX = 200

@@ -106,7 +106,7 @@ def _lexicon() -> _Lexicon:
     extra: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     is_country = (places["kind"] == "country").to_numpy()
     countries = set(places.loc[is_country, "country"])
-    for name, code in lexicon.EXONYMS.items():
+    for name, code in [*lexicon.EXONYMS.items(), *lexicon.ARABIC_EXONYMS.items()]:
         if code in countries:
             rows = np.flatnonzero(is_country & (places["country"] == code).to_numpy())
             extra[normalize(name)] = (rows, np.ones(len(rows), dtype=bool))
@@ -403,8 +403,8 @@ def _kind_evidence(text: str, match: _Match) -> bool:
                 or lexicon.LEADING_KIND.search(text[max(0, match.start - 40):match.start]))
 
 
-_ARABIC_WORD_BEFORE = re.compile(r"([\u0600-\u06ff]+)[\s\u200c]*$")
-_ARABIC_WORD_AFTER = re.compile(r"[\s\u200c]*([\u0600-\u06ff]+)")
+_ARABIC_WORD_BEFORE = re.compile("([" + lexicon.ARABIC_LETTERS + "]+)[\\s\u200c]*$")
+_ARABIC_WORD_AFTER = re.compile("[\\s\u200c]*([" + lexicon.ARABIC_LETTERS + "]+)")
 
 
 def _arabic_neighbours(text: str, match: _Match) -> tuple[str, str]:
@@ -439,17 +439,30 @@ def _inside_a_name(text: str, match: _Match, context: _Context) -> bool:
             before = re.findall(r"[^\W\d_]+(?:['’]s)?", text[start:match.start])
             if start < match.start and context.initial(start):
                 before = before[1:]
-            hyphened_before = re.search(r"([^\W\d_]+(?:[-/–][^\W\d_]+)*)[-/–]$", text[start:match.start])
-            hyphened_after = re.match(r"[-/–]([^\W\d_]+(?:[-/–][^\W\d_]+)*)", tail)
-            partners = set()
-            for group in (hyphened_before, hyphened_after):
-                if group:
-                    partners |= {w for w in re.split(r"[-/–]", group.group(1)) if _is_compound_part(w, context.lex)}
+            partners = _compound_partners(text[start:match.start], tail, context.lex)
             others = before + re.findall(r"[^\W\d_]+", tail)
             return any(w.lower() not in lexicon.PLACE_COMPANIONS for w in others
                        if w.lower() not in lexicon.CONNECTORS and not w.lower().endswith(("'s", "’s"))
                        and w not in partners)
     return False
+
+
+def _compound_partners(before: str, tail: str, lex: _Lexicon) -> set[str]:
+    """The words of the places hyphenated to a match: "Afghanistan" in "Afghanistan-Pakistan", "Spin Boldak" in
+    "Chaman-Spin Boldak" (a partner may be several words long)."""
+    partners: set[str] = set()
+    for side, pieces in ((before, re.search(r"((?:[^\W\d_]+[ -/–])*[^\W\d_]+)[-/–]$", before)),
+                         (tail, re.match(r"[-/–]((?:[^\W\d_]+[ -/–])*[^\W\d_]+)", tail))):
+        if not pieces:
+            continue
+        for part in re.split(r"[-/–]", pieces.group(1)):
+            words = part.split()
+            spans = [words[i:j] for i in range(len(words)) for j in range(len(words), i, -1)]
+            for span in spans:
+                if _is_compound_part(" ".join(span), lex):
+                    partners.update(span)
+                    break
+    return partners
 
 
 def _is_compound_part(word: str, lex: _Lexicon) -> bool:
