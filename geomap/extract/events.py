@@ -93,8 +93,8 @@ _VICTIMS = re.compile(r"^(?:\W+\w+){0,3}?\W+(?:soldiers?|troops|militants?|civil
                       r"|Taliban|bombers?|villagers|security\s+forces|family\s+members|more|of\s+them)\b",
                       re.IGNORECASE)
 # "killing nine children and a woman": one more.
-_ONE_VICTIM = re.compile(r"(?:^\W*|\b(?:and|killing|killed)\s+)an?\s+(?:soldier|civilian|woman|child|girl|boy|man|policeman"
-                         r"|officer|journalist|militant|attacker)\b", re.IGNORECASE)
+_ONE_VICTIM = re.compile(r"(?:^\W*|\b(?:and|killing|killed)\s+)an?\s+(?:soldier|civilian|woman|child|girl|boy|man"
+                         r"|policeman|officer|journalist|militant|attacker)\b", re.IGNORECASE)
 _KILLED_AFTER = re.compile(r"^\W+(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:killed|dead|died|slain"
                            r"|martyred|lost)\b", re.IGNORECASE)
 _WOUNDED_NEAR = re.compile(r"\b(?:wound\w*|injur\w*|hurt|arrest\w*|detain\w*|abduct\w*)\b", re.IGNORECASE)
@@ -212,10 +212,8 @@ def _killing_follows(rest: str) -> bool:
 
 def _killing_precedes(before: str) -> bool:
     """A word of killing governs the count ("killed five soldiers and 25 militants")."""
-    last = None
-    for last in _KILLING.finditer(before):
-        pass
-    return last is not None and not _OTHER_VERB.search(before[last.end():])
+    found = list(_KILLING.finditer(before))
+    return bool(found) and not _OTHER_VERB.search(before[found[-1].end():])
 
 
 # Number words of Urdu, Dari and Pashto. "نو" (nine, also "new") and "نه" (nine, also "no") count only

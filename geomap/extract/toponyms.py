@@ -451,8 +451,8 @@ def _compound_partners(before: str, tail: str, lex: _Lexicon) -> set[str]:
     """The words of the places hyphenated to a match: "Afghanistan" in "Afghanistan-Pakistan", "Spin Boldak" in
     "Chaman-Spin Boldak" (a partner may be several words long)."""
     partners: set[str] = set()
-    for side, pieces in ((before, re.search(r"((?:[^\W\d_]+[ -/–])*[^\W\d_]+)[-/–]$", before)),
-                         (tail, re.match(r"[-/–]((?:[^\W\d_]+[ -/–])*[^\W\d_]+)", tail))):
+    for pieces in (re.search(r"((?:[^\W\d_]+[ /–-])*[^\W\d_]+)[/–-]$", before),
+                   re.match(r"[/–-]((?:[^\W\d_]+[ /–-])*[^\W\d_]+)", tail)):
         if not pieces:
             continue
         for part in re.split(r"[-/–]", pieces.group(1)):
