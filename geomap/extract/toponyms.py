@@ -81,6 +81,9 @@ class _Lexicon:
     # Rows that an upper-case code may stand for (countries, provinces, regions), and each country's own row(s).
     coded: np.ndarray
     country_rows: dict[str, np.ndarray]
+    # Each place's own name, folded: an everyday word counts for a place of note only when it is that place's
+    # name ("China", "Swat"), not one of its aliases ("Federal" for Washington, "Garden" for Singapore).
+    primary: np.ndarray
     english: frozenset[str]
 
 
@@ -131,7 +134,8 @@ def _lexicon() -> _Lexicon:
     country_rows = {code: np.flatnonzero(is_country & (places["country"] == code).to_numpy()) for code in countries}
     return _Lexicon(words=words, automaton=automaton, index=index, extra=extra, code_only=frozenset(code_only),
                     notable=notable, firm=firm, coded=places["kind"].isin(lexicon.CODE_KINDS).to_numpy(),
-                    country_rows=country_rows, english=datasets.english_words() | lexicon.COMMON_WORDS)
+                    country_rows=country_rows, primary=places["name"].map(normalize).to_numpy(dtype=object),
+                    english=datasets.english_words() | lexicon.COMMON_WORDS)
 
 
 def _extended_index() -> _Index:
@@ -382,10 +386,11 @@ def _is_place(match: _Match, context: _Context) -> bool | None:
     if any(w in lexicon.COMMON_WORDS for w in key.split()) or all(w in lexicon.PERSONAL_NAMES for w in key.split()):
         return evidence
     if context.everyday(key):
-        if firm.any():
-            return _narrow(match, firm)
-        if notable.any() and not initial:
-            return _narrow(match, notable)
+        own_name = (lex.primary[match.rows] == key) | (key in lex.extra)  # an exonym is the name reports use
+        if (firm & own_name).any():
+            return _narrow(match, firm & own_name)
+        if (notable & own_name).any() and not initial:
+            return _narrow(match, notable & own_name)
         return evidence
     if notable.any() or evidence:
         return True
