@@ -242,7 +242,7 @@ def _merged(records: list[_Record]) -> list[_Record]:
             twin.sentence, twin.heading, twin.lead = record.sentence, record.heading, record.lead
         if better_date or (twin.date is None):
             twin.date = record.date or twin.date
-        twin.killed = record.killed if twin.killed is None else twin.killed
+        twin.killed = max((k for k in (twin.killed, record.killed) if k is not None), default=None)
         twin.countries = list(dict.fromkeys(twin.countries + record.countries))
     return kept
 
@@ -252,8 +252,8 @@ def _same_event(a: _Record, b: _Record) -> bool:
     (dates that overlap, the same or no death toll) or told again in the body with the very same dates."""
     if a.event.event_type != b.event.event_type or not _places_agree(a.place, b.place):
         return False
-    if a.killed is not None and b.killed is not None and a.killed != b.killed:
-        return False
+    if a.killed is not None and b.killed is not None and a.killed != b.killed and not (a.heading or b.heading):
+        return False  # a headline's figure may leave out what the lead adds
     if a.lead or b.lead:
         return _dates_agree(a.date, b.date)
     if a.date is None or b.date is None:
