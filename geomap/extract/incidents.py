@@ -70,6 +70,8 @@ _BACKGROUND = re.compile(r"^\W*since\b|\b(?:in\s+recent\s+(?:days|weeks|months|y
                          r"|frequently|several\s+times|for\s+(?:years|decades)|ha(?:s|ve)\s+long|a\s+series\s+of"
                          r"|in\s+the\s+past\b|routinely|regularly)\b", re.IGNORECASE)
 _WORST_SINCE = re.compile(r"\b(?:worst|deadliest|bloodiest|heaviest|biggest)\b(?:(?!\.).)*\bsince\b", re.IGNORECASE)
+#: How many incidents back a retelling, or the parts of a total, are looked for.
+_RETELLING_WINDOW = 40
 #: How far apart two places may be and still be one event's place, by the coarser one's precision (km).
 _REACH_KM = {1: 10.0, 2: 40.0, 3: 120.0}
 
@@ -230,7 +232,8 @@ def _merged(records: list[_Record]) -> list[_Record]:
     """Retellings of one event (headline, lead, body) become one record, at the most specific place and date."""
     kept: list[_Record] = []
     for record in records:
-        twin = next((k for k in kept if _same_event(k, record)), None)
+        # A retelling comes within a few incidents of the first telling: a window keeps this linear in the text.
+        twin = next((k for k in kept[-_RETELLING_WINDOW:] if _same_event(k, record)), None)
         if twin is None:
             kept.append(record)
             continue
@@ -299,10 +302,11 @@ def _date_rank(date: DateRef | None) -> int:
 
 def _counted_once(records: list[_Record]) -> list[_Record]:
     """A figure that repeats others' deaths (their total, or a summary over a period holding them) is a note."""
-    for record in records:
+    for number, record in enumerate(records):
         if record.killed is None:
             continue
-        others = [r for r in records if r is not record and r.killed is not None and _dates_agree(r.date, record.date)]
+        nearby = records[max(0, number - _RETELLING_WINDOW):number + _RETELLING_WINDOW + 1]
+        others = [r for r in nearby if r is not record and r.killed is not None and _dates_agree(r.date, record.date)]
         parts = [r for r in others if r.killed < record.killed and _precision(record.place) >= _precision(r.place)
                  and _places_agree(record.place, r.place)]
         if len(parts) >= 2 and sum(r.killed for r in parts) == record.killed:
