@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick
@@ -40,7 +40,7 @@ import pandas as pd
 from geomap import datasets
 from geomap.extract import lexicon
 from geomap.extract.text import Sentence, capitalised_runs
-from geomap.geocode import _Index, _index, _score
+from geomap.geocode import _KINDS, _gazetteer_keys, _Index, _score
 from geomap.geodesy import distance_km
 from geomap.normalize import fold_with_offsets, is_arabic, normalize, split_kind
 
@@ -63,6 +63,7 @@ _NOTABLE_IMPORTANCE = 0.5
 _FIRM_KINDS = frozenset({"country", "capital", "province", "district", "tehsil", "crossing", "pass", "valley",
                          "region", "continent", "border"})
 _EXTRACT_ID = "geomap-extract:"
+_EMPTY = (np.array([], dtype=np.int64), np.array([], dtype=bool))
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,13 @@ class _Lexicon:
     # Every word the automaton finds (the gazetteer's keys, exonyms, regions); the automaton stores positions here.
     words: list[str]
     automaton: ahocorasick.Automaton
-    # The gazetteer's index, with the extractor's own region rows appended to its places.
+    # What the geocoder's scoring reads, for the gazetteer's places and the extractor's own regions after them.
     index: _Index
+    # The first key_count words are the gazetteer's keys: word i stands for key_rows[bounds[i]:bounds[i + 1]].
+    key_count: int
+    bounds: np.ndarray
+    key_rows: np.ndarray
+    key_whole: np.ndarray
     # Keys that are not the gazetteer's (exonyms, regions), to their rows and whether each is a whole name.
     extra: dict[str, tuple[np.ndarray, np.ndarray]]
     # Keys the gazetteer only ever writes as upper-case codes ("KBL", "MAC").
@@ -101,29 +107,35 @@ class _Match:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    """The automaton over every gazetteer key, from the disk cache when this gazetteer and code made it."""
+    """The automaton over every gazetteer key, from the disk cache when this gazetteer and code made it.
+
+    It is built on the geocoder's key arrays (cached too), not on its full index: the extractor
+    needs no spelling-tolerant lookup, so a run does not pay for building one.
+    """
     from geomap import cache
 
-    index = _extended_index()
+    keys, starts, rows, whole, _ = _gazetteer_keys()
+    index = _light_index()
     places = index.places
     extra: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     is_country = (places["kind"] == "country").to_numpy()
     countries = set(places.loc[is_country, "country"])
     for name, code in [*lexicon.EXONYMS.items(), *lexicon.ARABIC_EXONYMS.items()]:
         if code in countries:
-            rows = np.flatnonzero(is_country & (places["country"] == code).to_numpy())
-            extra[normalize(name)] = (rows, np.ones(len(rows), dtype=bool))
+            found = np.flatnonzero(is_country & (places["country"] == code).to_numpy())
+            extra[normalize(name)] = (found, np.ones(len(found), dtype=bool))
     for row in np.flatnonzero(places["gazetteer_id"].str.startswith(_EXTRACT_ID).to_numpy()):
         names = [places.at[row, "name"], *filter(None, places.at[row, "alt_names"].split("|"))]
         for key in {normalize(n) for n in names}:
-            rows, whole = extra.get(key, (np.array([], dtype=np.int64), np.array([], dtype=bool)))
-            extra[key] = (np.append(rows, row), np.append(whole, True))
-    words = sorted(k for k in {*index.keys, *extra} if len(k.replace(" ", "")) >= 2)
+            found, complete = extra.get(key, (np.array([], dtype=np.int64), np.array([], dtype=bool)))
+            extra[key] = (np.append(found, row), np.append(complete, True))
+    known = set(keys)
+    words = [*keys, *sorted(k for k in extra if k not in known)]
     inputs = datasets.manifest()["gazetteer.parquet"].encode()
     modules = (__name__, "geomap.extract.lexicon", "geomap.geocode", "geomap.normalize")
     automaton = cache.cached_file("extract-automaton", lambda: _build_automaton(words), inputs, modules,
                                   suffix=".aho", save=_save_automaton, load=_load_automaton)
-    code_only = cache.cached_arrays("extract-codes", lambda: {"code_only": sorted(_code_only(index))}, inputs,
+    code_only = cache.cached_arrays("extract-codes", lambda: {"code_only": sorted(_code_only(places))}, inputs,
                                     modules)["code_only"]
     kind = places["kind"].to_numpy(dtype=object)
     regional = places["layer"].isin(["regional", "curated"]).to_numpy() | places["gazetteer_id"].str.startswith(
@@ -132,28 +144,46 @@ def _lexicon() -> _Lexicon:
         | (places["importance"].to_numpy(dtype=float) >= _NOTABLE_IMPORTANCE)
     firm = np.isin(kind, ["country", "capital", "province"]) | (np.isin(kind, list(_FIRM_KINDS)) & regional)
     country_rows = {code: np.flatnonzero(is_country & (places["country"] == code).to_numpy()) for code in countries}
-    return _Lexicon(words=words, automaton=automaton, index=index, extra=extra, code_only=frozenset(code_only),
-                    notable=notable, firm=firm, coded=places["kind"].isin(lexicon.CODE_KINDS).to_numpy(),
-                    country_rows=country_rows, primary=places["name"].map(normalize).to_numpy(dtype=object),
+    return _Lexicon(words=words, automaton=automaton, index=index, key_count=len(keys),
+                    bounds=np.append(starts, len(rows)), key_rows=rows, key_whole=whole, extra=extra,
+                    code_only=frozenset(code_only), notable=notable, firm=firm,
+                    coded=places["kind"].isin(lexicon.CODE_KINDS).to_numpy(), country_rows=country_rows,
+                    primary=places["name"].map(normalize).to_numpy(dtype=object),
                     english=datasets.english_words() | lexicon.COMMON_WORDS)
 
 
-def _extended_index() -> _Index:
-    """The geocoder's index, its places followed by the regions the extractor knows (:data:`lexicon.REGIONS`)."""
-    index = _index()
-    places = index.places
+def _light_index() -> _Index:
+    """What the geocoder's scoring reads (places, their countries, provinces, importance), for the gazetteer's places
+    followed by the regions the extractor knows (:data:`lexicon.REGIONS`), without its lookup structures."""
+    base = datasets.gazetteer().reset_index(drop=True)
     regions = pd.DataFrame([{
         "gazetteer_id": _EXTRACT_ID + normalize(name).replace(" ", "-"), "name": name, "alt_names": alt,
         "kind": kind, "feature_code": "", "country": country, "latitude": np.nan if lat is None else lat,
         "longitude": np.nan if lon is None else lon, "population": 0, "layer": "world", "source": source,
         "coord_precision": np.nan, "province": "", "province_code": "", "precision": precision, "importance": 0.7}
         for name, alt, kind, country, lat, lon, precision, source in lexicon.REGIONS])
-    extended = pd.concat([places, regions[[c for c in places.columns if c in regions.columns]]], ignore_index=True)
-    return replace(index, places=extended,
-                   country_of=extended["country"].to_numpy(dtype=object),
-                   province_of=np.concatenate([index.province_of, np.full(len(regions), "", dtype=object)]),
-                   importance=np.concatenate([index.importance, regions["importance"].to_numpy(dtype=float)]),
-                   kind_code=np.concatenate([index.kind_code, np.full(len(regions), index.kind_code.max())]))
+    places = pd.concat([base, regions[[c for c in base.columns if c in regions.columns]]], ignore_index=True)
+    provinces = places["province"].fillna("")
+    folded = {p: normalize(p) for p in provinces.unique()}
+    return _Index(places=places, keys=[], candidates={}, whole={}, latin_keys=[], arabic_keys=[],
+                  country_of=places["country"].to_numpy(dtype=object),
+                  province_of=provinces.map(folded).to_numpy(dtype=object), phonetic={}, deletes={},
+                  importance=places["importance"].to_numpy(dtype=float)
+                  + np.where(places["layer"].to_numpy() != "world", 0.15, 0),
+                  kind_code=np.array([_KINDS.index(k) if k in _KINDS else len(_KINDS) for k in places["kind"]]))
+
+
+def _candidates(lex: _Lexicon, key: str, position: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The rows a key may stand for, and whether each carries it as a whole name."""
+    if position is None:
+        position = bisect.bisect_left(lex.words, key, 0, lex.key_count)
+    rows, whole = _EMPTY
+    if position < lex.key_count and lex.words[position] == key:
+        first, last = lex.bounds[position], lex.bounds[position + 1]
+        rows, whole = lex.key_rows[first:last], lex.key_whole[first:last]
+    if key in lex.extra:
+        rows, whole = np.concatenate([rows, lex.extra[key][0]]), np.concatenate([whole, lex.extra[key][1]])
+    return rows, whole
 
 
 def _build_automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -179,8 +209,8 @@ def _load_automaton(path) -> ahocorasick.Automaton:
     return automaton
 
 
-def _code_only(index: _Index) -> set[str]:
-    raw = (index.places["name"] + "|" + index.places["alt_names"].fillna("")).str.split("|").explode()
+def _code_only(places: pd.DataFrame) -> set[str]:
+    raw = (places["name"] + "|" + places["alt_names"].fillna("")).str.split("|").explode()
     raw = raw[raw.str.len() > 0]
     forms = pd.DataFrame({"key": raw.map(normalize), "code": raw.map(lambda n: n.isupper() and len(n) <= 5)})
     codes = forms.groupby("key")["code"].all()
@@ -255,8 +285,6 @@ def find_mentions(text: str, pieces: list[Sentence]) -> pd.DataFrame:
 def _raw_matches(text: str, lex: _Lexicon) -> list[_Match]:
     folded, origin = fold_with_offsets(text)
     found = []
-    index = lex.index
-    empty = (np.array([], dtype=np.int64), np.array([], dtype=bool))
     for last, position in lex.automaton.iter(folded):
         key = lex.words[position]
         first = last - len(key) + 1
@@ -264,11 +292,9 @@ def _raw_matches(text: str, lex: _Lexicon) -> list[_Match]:
             continue  # inside a longer word
         start = origin[first]
         head = text[start]
-        if not (head.isupper() or is_arabic(head)):
+        if not (head.isupper() or is_arabic(head)) or len(key.replace(" ", "")) < 2:
             continue  # the common case, settled before any lookup: a lower-case word is no name
-        rows, whole = index.candidates.get(key, empty[0]), index.whole.get(key, empty[1])
-        if key in lex.extra:
-            rows, whole = np.concatenate([rows, lex.extra[key][0]]), np.concatenate([whole, lex.extra[key][1]])
+        rows, whole = _candidates(lex, key, position)
         if len(rows):
             found.append(_Match(start, origin[last] + 1, key, rows, whole))
     return found
@@ -308,9 +334,8 @@ def _persons(text: str, lex: _Lexicon) -> list[tuple[int, int]]:
         named = len(words) >= 2 and normalize(words[0]) in lexicon.PERSONAL_NAMES
         if not (titled or named):
             continue
-        key = normalize(run)
-        rows = lex.index.candidates.get(key)
-        if rows is not None and lex.notable[rows].any():
+        rows, _ = _candidates(lex, normalize(run))
+        if lex.notable[rows].any():
             continue
         found.append((start, end))
     return found
@@ -473,8 +498,7 @@ def _compound_partners(before: str, tail: str, lex: _Lexicon) -> set[str]:
 def _is_compound_part(word: str, lex: _Lexicon) -> bool:
     """A part of a hyphenated compound that is a place of note ("Pakistan", "Chaman") or a country's short form."""
     key = normalize(word)
-    rows = lex.index.candidates.get(key)
-    return key in lexicon.COMPOUND_FORMS or key in lex.extra or rows is not None and lex.notable[rows].any()
+    return key in lexicon.COMPOUND_FORMS or bool(lex.notable[_candidates(lex, key)[0]].any())
 
 
 def _longest(matches: list[_Match]) -> list[_Match]:
