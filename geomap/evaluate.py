@@ -181,7 +181,7 @@ def _summary(system: str, subset: str, found: pd.DataFrame, shared_errors: pd.Se
             predicted, true_positives, int(found["adjectival"].sum()), round(strict_recall, 3),
             round(_f1(precision, strict_recall), 3), sum(gold_deaths) if gold_deaths else np.nan,
             # Deaths are compared only where the gold tells them (a development set, not a corpus).
-            sum(d or 0 for d in deaths) if gold_deaths else np.nan]
+            sum(d or 0 for d in deaths) if gold_deaths and system == "geomap" else np.nan]
 
 
 def _f1(precision: float, recall: float) -> float:

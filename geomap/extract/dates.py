@@ -114,6 +114,7 @@ _AR_SPEECH_AFTER = re.compile(r"[\s\u200c]*(?:\S+[\s\u200c]+){0,3}?(?:کہا|ب�
                               r"|وايي|ویلی)")
 #: Eastern Arabic (٠-٩) and Persian/Urdu (۰-۹) digits, read as Latin ones; one character for one, so offsets hold.
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ANY_ARABIC = re.compile("[" + ARABIC_LETTERS + "]")
 _PRECISION_RANK = {"day": 0, "weekend": 1, "week": 2, "month": 3, "year": 4}
 #: The first day of the Solar Hijri year 1404 (Nowruz), from which the other years are counted.
 _NOWRUZ_1404 = dt.date(2025, 3, 21)
@@ -136,7 +137,10 @@ def find_dates(text: str, start: int, end: int, report_date: dt.date) -> list[Da
     found: list[DateRef] = []
     taken: list[tuple[int, int]] = []
     piece = text[start:end].translate(DIGITS)
+    arabic = bool(_ANY_ARABIC.search(piece))
     for kind, pattern in _PATTERNS:
+        if kind.startswith("ar_") and not arabic:
+            continue  # a clause without Arabic script holds no Urdu, Dari or Pashto date
         for match in pattern.finditer(piece):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue

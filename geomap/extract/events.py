@@ -60,8 +60,9 @@ _ARABIC_TRIGGER_WORDS = [
      "مذاکرات|بات چیت|جنگ بندی|سیز فائر|معاہدہ|معاہدے|گفتگو|آتش بس|آتش‌بس|توافق|توافقنامه|خبرې اترې|اوربند|تړون"),
     ("Strategic developments", "Other", "بند کر|بندش|بند کردی|کھول|بسته شد|بسته|مسدود|بازگشایی|وتړل|وتړل شوه|پرانیستل"),
 ]
-_TRIGGERS = [(kind, sub, re.compile(pattern, re.IGNORECASE)) for kind, sub, pattern in _TRIGGER_WORDS] + \
-    [(kind, sub, re.compile(arabic_words(words))) for kind, sub, words in _ARABIC_TRIGGER_WORDS]
+_TRIGGERS = [(kind, sub, re.compile(pattern, re.IGNORECASE)) for kind, sub, pattern in _TRIGGER_WORDS]
+_ARABIC_TRIGGERS = [(kind, sub, re.compile(arabic_words(words))) for kind, sub, words in _ARABIC_TRIGGER_WORDS]
+_ANY_ARABIC = re.compile("[" + ARABIC_LETTERS + "]")
 _KILLING = re.compile(r"\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|martyred|slain|lost\s+(?:their|his|her)\s+lives"
                       r"|death\s+toll|lives)\b", re.IGNORECASE)
 _ARABIC_KILLING = re.compile(arabic_words(
@@ -143,7 +144,9 @@ def classify(clause: str) -> Event | None:
     """The event a clause reports, or None when it reports none."""
     text = _background_removed(clause)
     found = []
-    for kind, sub, pattern in _TRIGGERS:
+    # A clause in one script is read with that script's words only.
+    arabic = bool(_ANY_ARABIC.search(text))
+    for kind, sub, pattern in (_TRIGGERS + _ARABIC_TRIGGERS if arabic else _TRIGGERS):
         match = pattern.search(text)
         if match:
             found.append(Event(kind, sub, match.group(0)))

@@ -131,10 +131,13 @@ def _sentence_incidents(text: str, sentence: Sentence, mentions: list[dict], rep
     for position, (c_start, c_end, places) in enumerate(clauses):
         clause = text[c_start:c_end]
         event = classify(clause)
-        if event is None or _background(clause, text[sentence.start:sentence.end], c_start, c_end, text, report_date):
+        if event is None:
+            continue
+        own_dates = find_dates(text, c_start, c_end, report_date)
+        if _background(clause, text[sentence.start:sentence.end], own_dates, report_date):
             continue
         counts = [(c_start + offset, n) for offset, n in fatality_counts(clause)]
-        date = best_date(find_dates(text, c_start, c_end, report_date)) \
+        date = best_date(own_dates) \
             or _neighbour_date(text, clauses, position, report_date) \
             or (previous.date if linked and previous is not None else None)
         targets = _targets(places, clause)
@@ -163,10 +166,9 @@ def _share(counts: list[tuple[int, int]], targets: list[dict]) -> list[int | Non
     return shares
 
 
-def _background(clause: str, sentence: str, start: int, end: int, text: str, report_date: dt.date) -> bool:
+def _background(clause: str, sentence: str, dates: list[DateRef], report_date: dt.date) -> bool:
     if _BACKGROUND.search(clause) or _WORST_SINCE.search(clause + " " + sentence[sentence.find(clause) + len(clause):]):
         return True
-    dates = find_dates(text, start, end, report_date)
     return bool(dates) and all(d.last < report_date - dt.timedelta(days=366)
                                or d.precision == "year" and d.first.year < report_date.year for d in dates)
 

@@ -39,10 +39,10 @@ import pandas as pd
 
 from geomap import datasets
 from geomap.extract import lexicon
-from geomap.extract.text import Sentence, capitalised_runs
+from geomap.extract.text import Sentence, capitalised_runs, fold_with_offsets
 from geomap.geocode import _KINDS, _gazetteer_keys, _Index, _score
 from geomap.geodesy import distance_km
-from geomap.normalize import fold_with_offsets, is_arabic, normalize, split_kind
+from geomap.normalize import is_arabic, normalize, split_kind
 
 MENTION_COLUMNS = ["place", "span_start", "span_end", "gazetteer_name", "latitude", "longitude", "feature_kind",
                    "geo_precision", "gazetteer_id", "country", "province", "sentence"]
