@@ -44,8 +44,9 @@ _TEMPLATES = [
 ]
 
 
-def _report(size_kb: int) -> str:
-    """A report of about ``size_kb`` KB (UTF-8): the dev set's reports between generated incident paragraphs."""
+def _report(size_kb: int, paragraphs: bool = True) -> str:
+    """A report of about ``size_kb`` KB (UTF-8): the dev set's reports between generated incident paragraphs
+    (or, with ``paragraphs=False``, all of it in one paragraph, the worst shape for a splitter)."""
     reports = [r["text"] for r in json.loads(DEVSET.read_text(encoding="utf-8"))["reports"]]
     pieces, size, i = [], 0, 0
     while size < size_kb * 1000:
@@ -55,7 +56,7 @@ def _report(size_kb: int) -> str:
         pieces.append(piece)
         size += len(piece.encode("utf-8")) + 2
         i += 1
-    return "\n\n".join(pieces)
+    return "\n\n".join(pieces) if paragraphs else " ".join(p.replace("\n", " ") for p in pieces)
 
 
 def _geomap_seconds(text: str) -> tuple[float, int, int]:
@@ -135,6 +136,8 @@ def main() -> None:
             text = texts[size].read_text(encoding="utf-8")
             seconds, mentions, incidents = _geomap_seconds(text)
             rows.append((size, len(text.encode("utf-8")), seconds, mentions, incidents))
+        flat = _report(max(sizes), paragraphs=False)
+        flat_seconds, flat_mentions, flat_incidents = _geomap_seconds(flat)
         baseline = _baseline(texts, args.baseline_cap, args.baseline_timeout)
         startup = _startup_seconds(Path(folder))
 
@@ -154,6 +157,9 @@ def main() -> None:
         ratio = f"{old / seconds:.0f}x" if old not in (None, float("inf")) else "-"
         print(f"{size:>6}KB {n_bytes:>9,} {mentions:>9,} {incidents:>9,} {seconds:>9.2f} "
               f"{seconds / (n_bytes / 1e6):>9.2f} {old_text:>10} {ratio:>8}")
+    print(f"{max(sizes):>6}KB {len(flat.encode('utf-8')):>9,} {flat_mentions:>9,} {flat_incidents:>9,} "
+          f"{flat_seconds:>9.2f} {flat_seconds / (len(flat.encode('utf-8')) / 1e6):>9.2f}  (one paragraph, no line "
+          "break)")
     if not isinstance(baseline, dict):
         print(f"old extractor not run: {baseline}")
     elif any(size not in baseline for size in sizes):

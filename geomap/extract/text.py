@@ -35,6 +35,7 @@ _DATELINE = re.compile(
     r"(?:\s*\([^()\n]{1,30}\))?(?:\s*,\s*(?P<date>[^:—–\n()]{3,40}?))?(?:\s*\([^()\n]{1,30}\))?"
     r"\s*(?::|—|–|--|-(?=\s)|(?<=\d)\.(?=\s))\s+")
 _DATELINE_PARAGRAPHS = 3
+_NEXT_CHARACTER = re.compile(r"\s*(\S)")
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,9 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for match in re.finditer(r"\n", text[start:end]):
         cut = start + match.start()
         line = text[piece_start:cut]
-        following = text[cut + 1:end].lstrip()
-        heading = len(line.strip()) < 80 and not re.search(r"[,;]\s*$", line) and following[:1].isupper()
+        following = _NEXT_CHARACTER.match(text, cut + 1, end)  # not a slice to the paragraph's end: linear time
+        heading = len(line.strip()) < 80 and not re.search(r"[,;]\s*$", line) and bool(following) \
+            and following.group(1).isupper()
         if _LINE_END_CLOSES.search(line) or heading:
             spans.append((piece_start, cut))
             piece_start = cut + 1
@@ -126,7 +128,7 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, piece_start = [], start
     for match in _SENTENCE_END.finditer(text, start, end):
-        word = re.search(r"([\w.]+)$", text[piece_start:match.start()])
+        word = re.search(r"([\w.]+)$", text[max(piece_start, match.start() - 40):match.start()])
         if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue  # "Mr. Asif", "U.S. officials", an initial
         spans.append((piece_start, match.end()))
