@@ -74,6 +74,8 @@ _WORST_SINCE = re.compile(r"\b(?:worst|deadliest|bloodiest|heaviest|biggest)\b(?
 _RETELLING_WINDOW = 40
 #: How far apart two places may be and still be one event's place, by the coarser one's precision (km).
 _REACH_KM = {1: 10.0, 2: 40.0, 3: 120.0}
+#: A degree of latitude is at least this long on WGS84 (110.57 km at the equator): a lower bound of a distance.
+_KM_PER_DEGREE_LATITUDE = 110.5
 
 
 @dataclass
@@ -255,16 +257,19 @@ def _merged(records: list[_Record]) -> list[_Record]:
 def _same_event(a: _Record, b: _Record) -> bool:
     """One event told twice: the same type at places that agree, and either told once in the headline or lead
     (dates that overlap, the same or no death toll) or told again in the body with the very same dates."""
-    if a.event.event_type != b.event.event_type or not _places_agree(a.place, b.place):
+    # The cheap tests first: the places are compared (a geodesic distance) only for what could be one event.
+    if a.event.event_type != b.event.event_type:
         return False
     if a.killed is not None and b.killed is not None and a.killed != b.killed and not (a.heading or b.heading):
         return False  # a headline's figure may leave out what the lead adds
     if a.lead or b.lead:
-        return _dates_agree(a.date, b.date)
-    if a.date is None or b.date is None:
-        return a.date is None and b.date is None and bool(a.place["gazetteer_id"]) \
+        dates = _dates_agree(a.date, b.date)
+    elif a.date is None or b.date is None:
+        dates = a.date is None and b.date is None and bool(a.place["gazetteer_id"]) \
             and a.place["gazetteer_id"] == b.place["gazetteer_id"]
-    return (a.date.first, a.date.last) == (b.date.first, b.date.last)
+    else:
+        dates = (a.date.first, a.date.last) == (b.date.first, b.date.last)
+    return dates and _places_agree(a.place, b.place)
 
 
 def _dates_agree(a: DateRef | None, b: DateRef | None) -> bool:
@@ -288,6 +293,8 @@ def _places_agree(a: dict, b: dict) -> bool:
     if not (np.isfinite(coarse["latitude"]) and np.isfinite(fine["latitude"])):
         return False
     reach = _REACH_KM.get(_precision(coarse), 10.0)
+    if abs(coarse["latitude"] - fine["latitude"]) * _KM_PER_DEGREE_LATITUDE > reach:
+        return False  # farther apart in latitude alone than the reach: no geodesic needed to say so
     return float(distance_km(coarse["longitude"], coarse["latitude"], fine["longitude"], fine["latitude"])) <= reach
 
 
