@@ -145,3 +145,9 @@ def test_deaths_of_two_places_in_one_clause_are_shared_not_repeated():
     found = incidents("Troops foiled two infiltration bids on Saturday: 15 militants were killed in North "
                       "Waziristan and 10 more in Kurram.").set_index("place")
     assert found.loc["North Waziristan", "fatalities"] == 15 and found.loc["Kurram", "fatalities"] == 10
+
+
+def test_an_undated_report_keeps_its_old_events():
+    # Dated today for lack of a date, an old report's events are not "background" for being old.
+    found = geomap.extract("On 12 March 2019, a bomb killed five people in Quetta.").incidents
+    assert found["event_date"].tolist() == ["2019-03-12"] and found["fatalities"].tolist() == [5]

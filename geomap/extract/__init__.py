@@ -89,7 +89,7 @@ def extract(text: str, report_date: str | dt.date | None = None, source: str = "
     pieces = sentences(text)
     mentions = find_mentions(text, pieces)
     line = find_dateline(text, pieces)
-    incidents = build_incidents(text, pieces, mentions, date, line)
+    incidents = build_incidents(text, pieces, mentions, date, line, dated=date_source != "today")
     place = ""
     if line is not None:
         filed = mentions[(mentions["span_start"] >= line.start) & (mentions["span_start"] < line.places_end)]

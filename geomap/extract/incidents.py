@@ -93,8 +93,13 @@ class _Record:
 
 
 def build_incidents(text: str, sentences: list[Sentence], mentions: pd.DataFrame, report_date: dt.date,
-                    dateline: Dateline | None = None) -> pd.DataFrame:
-    """Incident records for a report (columns :data:`INCIDENT_COLUMNS`), in text order."""
+                    dateline: Dateline | None = None, dated: bool = True) -> pd.DataFrame:
+    """Incident records for a report (columns :data:`INCIDENT_COLUMNS`), in text order.
+
+    ``dated`` says the report date is the report's own (given, or its dateline's): only then is
+    an event more than a year before it background. A report dated today for lack of a date
+    keeps its old events.
+    """
     by_sentence: dict[int, list[dict]] = {}
     for mention in mentions.to_dict("records"):
         if dateline is None or not dateline.start <= mention["span_start"] < dateline.end:
@@ -102,8 +107,8 @@ def build_incidents(text: str, sentences: list[Sentence], mentions: pd.DataFrame
     records: list[_Record] = []
     lead = _lead_paragraphs(sentences)
     for number, sentence in enumerate(sentences):
-        records += _sentence_incidents(text, sentence, by_sentence.get(number, []), report_date, dateline, records,
-                                       sentence.paragraph in lead)
+        records += _sentence_incidents(text, sentence, by_sentence.get(number, []), report_date if dated else None,
+                                       report_date, dateline, records, sentence.paragraph in lead)
     return _frame(text, _counted_once(_merged(records)), report_date)
 
 
@@ -119,8 +124,9 @@ def _lead_paragraphs(sentences: list[Sentence]) -> set[int]:
     return lead
 
 
-def _sentence_incidents(text: str, sentence: Sentence, mentions: list[dict], report_date: dt.date,
-                        dateline: Dateline | None, told: list[_Record], lead: bool) -> list[_Record]:
+def _sentence_incidents(text: str, sentence: Sentence, mentions: list[dict], known_date: dt.date | None,
+                        report_date: dt.date, dateline: Dateline | None, told: list[_Record],
+                        lead: bool) -> list[_Record]:
     start = max(sentence.start, dateline.end) if dateline and dateline.start <= sentence.start < dateline.end \
         else sentence.start
     body = text[start:sentence.end]
@@ -136,7 +142,7 @@ def _sentence_incidents(text: str, sentence: Sentence, mentions: list[dict], rep
         if event is None:
             continue
         own_dates = find_dates(text, c_start, c_end, report_date)
-        if _background(clause, text[sentence.start:sentence.end], own_dates, report_date):
+        if _background(clause, text[sentence.start:sentence.end], own_dates, known_date):
             continue
         counts = [(c_start + offset, n) for offset, n in fatality_counts(clause)]
         date = best_date(own_dates) \
@@ -168,10 +174,10 @@ def _share(counts: list[tuple[int, int]], targets: list[dict]) -> list[int | Non
     return shares
 
 
-def _background(clause: str, sentence: str, dates: list[DateRef], report_date: dt.date) -> bool:
+def _background(clause: str, sentence: str, dates: list[DateRef], report_date: dt.date | None) -> bool:
     if _BACKGROUND.search(clause) or _WORST_SINCE.search(clause + " " + sentence[sentence.find(clause) + len(clause):]):
         return True
-    return bool(dates) and all(d.last < report_date - dt.timedelta(days=366)
+    return report_date is not None and bool(dates) and all(d.last < report_date - dt.timedelta(days=366)
                                or d.precision == "year" and d.first.year < report_date.year for d in dates)
 
 
@@ -179,14 +185,14 @@ def _targets(places: list[dict], clause: str) -> list[dict]:
     """The places an event in this clause happened at: the most specific ones, or the border."""
     border = [p for p in places if p["feature_kind"] == "border"]
     if border:
-        return [_border_place(border[0])]
+        return [_border_place()]
     if not places:
-        return [_border_place(None)] if _AT_BORDER.search(clause) else []
+        return [_border_place()] if _AT_BORDER.search(clause) else []
     precision = min(int(p["geo_precision"]) if pd.notna(p["geo_precision"]) else 9 for p in places)
     if precision >= _COUNTRY_PRECISION:
         named = {p["country"] for p in places if p["feature_kind"] == "country"}
         if _BORDER.search(clause) and (named & _BORDER_COUNTRIES):
-            return [_border_place(None)]  # "on the Pakistan border", "Pak-Afghan border"
+            return [_border_place()]  # "on the Pakistan border", "Pak-Afghan border"
         return [min(places, key=lambda p: p["span_start"])]
     chosen, seen = [], set()
     for p in places:
@@ -196,10 +202,9 @@ def _targets(places: list[dict], clause: str) -> list[dict]:
     return chosen
 
 
-def _border_place(mention: dict | None) -> dict:
+def _border_place() -> dict:
     return {"place": BORDER_PLACE, "latitude": np.nan, "longitude": np.nan, "geo_precision": pd.NA,
-            "gazetteer_id": "", "gazetteer_name": "", "feature_kind": "", "country": "", "province": "",
-            "said": mention["place"] if mention else ""}
+            "gazetteer_id": "", "gazetteer_name": "", "feature_kind": "", "country": "", "province": ""}
 
 
 def _neighbour_date(text: str, clauses, position: int, report_date: dt.date) -> DateRef | None:
