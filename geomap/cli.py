@@ -370,19 +370,21 @@ def extract_command(
 
 @app.command("evaluate")
 def evaluate_command(
-    devset: Annotated[Path, typer.Argument(help="Development set (JSON): reports with gold toponyms.",
-                                           show_default=False)],
+    devset: Annotated[Path, typer.Argument(help="Development set (.json: reports with gold toponyms) or a "
+                                           "geoparsing corpus (.jsonl, e.g. GeoVirus).", show_default=False)],
     as_json: JsonOpt = False,
 ) -> None:
-    """Score `geomap extract` against gold toponyms, beside the geotext extractor.
+    """Score `geomap extract` against gold toponyms, beside the geotext and spaCy peers.
 
-    Prints toponym precision, recall and F1, the share placed within 25 km and the mean
-    error in km, for geomap and geotext on the same reports.
+    Prints toponym precision, recall and F1, the share placed within 25 and 161 km and the
+    mean error in km, for each system on the same reports (per language for a dev set).
 
     Example:  geomap evaluate tests/data/extract_dev.json
     """
     with _errors():
         scores = evaluate(devset)
+    for note in scores.attrs.get("notes", []):
+        typer.echo(f"geomap: note: {note}", err=True)
     if as_json:
         typer.echo(scores.to_json(orient="records", indent=2))
         return
