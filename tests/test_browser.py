@@ -247,3 +247,19 @@ def test_a_hundred_thousand_incidents_cluster_filter_and_heat(offline_page, tmp_
     page.wait_for_timeout(300)
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
     assert page.errors == []
+
+
+def test_template_syntax_is_shown_literally(offline_page, tmp_path):
+    frame = pd.DataFrame({"place": ["{{ 7*7 }}"], "latitude": [34.11], "longitude": [71.08],
+                          "description": ["{% if true %}yes{% endif %} {# c #} {{cite news|x}}"],
+                          "event_type": ["{{ 7*7 }}"]})
+    path = write_html(render(join(frame), title="Title {{ 7*7 }}", offline=True), tmp_path / "j.html")
+    page = offline_page
+    _open(page, path)
+    assert page.title() == "Title {{ 7*7 }}"
+    assert "Title {{ 7*7 }}" in page.locator(".geomap-legend").inner_text()
+    page.evaluate("geomapState.open(0)")
+    page.wait_for_selector(".geomap-popup")
+    text = page.locator(".geomap-popup").inner_text()
+    assert "{{ 7*7 }}" in text and "{% if true %}yes{% endif %} {# c #} {{cite news|x}}" in text
+    assert "49" not in text and page.errors == []

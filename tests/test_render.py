@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 
 import numpy as np
 import pandas as pd
@@ -128,3 +129,58 @@ def test_write_html_refuses_other_extensions(tmp_path):
 
     with pytest.raises(OutputError, match=".html"):
         write_html(render(pd.DataFrame({"latitude": [33.0], "longitude": [70.0]})), tmp_path / "m.png")
+
+
+#: Every Jinja delimiter, a harmless expression, and a payload that would run a shell command.
+JINJA_TEXTS = ["{{ 7*7 }}", "{% if true %}yes{% endif %}", "{# a comment #}", "{{cite news|title=x|date=2025}}",
+               "{%", "{#", "{{", "}}", "%}", "#}", "{{ lipsum.__globals__['os'].system('touch marker') }}"]
+TEXT_COLUMNS = ["place", "description", "event_type", "sub_event_type", "actor1", "actor2", "source_name",
+                "source_url", "notes", "admin1", "country"]
+
+
+def _jinja_frame() -> pd.DataFrame:
+    n = len(JINJA_TEXTS)
+    frame = pd.DataFrame({"latitude": np.linspace(31, 34, n), "longitude": np.linspace(66.5, 71, n),
+                          "event_date": "2025-10-12"})
+    for k, name in enumerate(TEXT_COLUMNS):
+        frame[name] = [JINJA_TEXTS[(i + k) % n] for i in range(n)]
+    return frame
+
+
+def test_template_syntax_in_the_data_or_title_runs_nothing_and_stays_text(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    html = render(join(_jinja_frame()), title=" ".join(JINJA_TEXTS)).get_root().render()
+    assert not (tmp_path / "marker").exists()
+    assert "<title>" + html_escape(" ".join(JINJA_TEXTS)) + "</title>" in html
+    data = payload(html)
+    assert data["title"] == " ".join(JINJA_TEXTS)
+    columns = data["incidents"]["columns"]
+    for name in ("place", "description", "event_type"):
+        assert sorted(column(columns[name])) == sorted(JINJA_TEXTS), name  # every delimiter round-trips as text
+
+
+def test_template_payload_through_the_cli_creates_no_file(tmp_path, monkeypatch, write_csv):
+    from typer.testing import CliRunner
+
+    from geomap.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    source = write_csv(_jinja_frame())
+    title = JINJA_TEXTS[-1]
+    result = CliRunner().invoke(app, ["map", str(source), "-o", str(tmp_path / "m.html"), "--offline",
+                                      "--title", title])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "marker").exists()
+    assert JINJA_TEXTS[-1] in payload((tmp_path / "m.html").read_text(encoding="utf-8"))["title"]
+
+
+def test_a_tile_url_is_used_as_given_and_never_templated(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    url = "https://tiles.example.org/{z}/{x}/{y}.png?k={{ lipsum.__globals__['os'].system('touch marker') }}"
+    data = payload(render(pd.DataFrame({"latitude": [34.1], "longitude": [71.1]}), tiles=url).get_root().render())
+    assert not (tmp_path / "marker").exists()
+    assert data["tiles"]["url"] == url and "tiles.example.org" in data["tiles"]["attribution"]
+    with pytest.raises(InputError, match="tile"):
+        render(pd.DataFrame({"latitude": [34.1], "longitude": [71.1]}), tiles="https://tiles.example.org/a.png")
+    with pytest.raises(InputError, match="tile set"):
+        render(pd.DataFrame({"latitude": [34.1], "longitude": [71.1]}), tiles="No Such Tiles")

@@ -6,6 +6,10 @@ compact typed columns, see :mod:`geomap.render.pack`), and all text from the dat
 placed with ``textContent`` by ``static/geomap.js``, never as HTML. With ``offline=True``
 there is no tile layer at all: the bundled country and province polygons are the basemap,
 and the page makes no request.
+
+No text from the user (title, data, tile URL) ever passes through a template engine: folium
+and branca elements are Jinja templates, so the page's own parts are :class:`_Raw`
+elements that return their text as it is, and the data travels as escaped JSON.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 import folium
 import numpy as np
 import pandas as pd
+import xyzservices
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
@@ -83,18 +88,58 @@ def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border 
     fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=True, zoom_start=6, location=[32.5, 69.0],
                       zoom_snap=0.25)
     fmap.default_js, fmap.default_css = [], []  # served inline below, never from a CDN
-    tile_layer = None
-    if tiles.lower() != "none":
-        tile_layer = folium.TileLayer(tiles, name=tiles)
-        tile_layer.add_to(fmap)
+    tile_spec = _tile_spec(tiles)
     root = fmap.get_root()
-    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="geomap_title")
-    root.header.add_child(Element(_inline_assets()), name="geomap_assets")
-    payload = _payload(incidents, title, tiles, bands, segment_km, aggregate_above)
-    root.html.add_child(Element(f'<script type="application/json" id="geomap-data">{_safe_json(payload)}</script>'),
+    root.header.add_child(_Raw(f"<title>{html.escape(title)}</title>"), name="geomap_title")
+    root.header.add_child(_Raw(_inline_assets()), name="geomap_assets")
+    payload = _payload(incidents, title, tile_spec, bands, segment_km, aggregate_above)
+    root.html.add_child(_Raw(f'<script type="application/json" id="geomap-data">{_safe_json(payload)}</script>'),
                         name="geomap_data")
-    fmap.add_child(_Layers(tile_layer))
+    fmap.add_child(_Layers())
     return fmap
+
+
+class _Raw(Element):
+    """A piece of the page given as finished text: rendered as it is, never as a Jinja template.
+
+    branca's ``Element(text)`` compiles ``text`` as a template, so ``{{ ... }}`` in a title or a
+    description would run as code; every part of the page that can hold user text is a ``_Raw``.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+def _tile_spec(tiles: str) -> dict | None:
+    """The tile layer the page creates (in its own script, so the URL never meets a template).
+
+    A name xyzservices knows (``OpenStreetMap``, ``CartoDB positron``, ...) or a URL template
+    with ``{z}``, ``{x}`` and ``{y}``; ``"none"`` for no tiles.
+    """
+    if tiles.strip().lower() == "none":
+        return None
+    if tiles.startswith(("http://", "https://")):
+        if not all(key in tiles for key in ("{z}", "{x}", "{y}")):
+            raise InputError(f"a tile URL must hold {{z}}, {{x}} and {{y}}, like "
+                             f"'https://tile.example.org/{{z}}/{{x}}/{{y}}.png'; got {tiles!r}")
+        host = tiles.split("/")[2]
+        return {"url": tiles, "label": tiles, "attribution": html.escape(f"Tiles: {host}"), "maxZoom": 19}
+    name = "OpenStreetMap.Mapnik" if tiles.strip().lower() == "openstreetmap" else tiles
+    try:
+        provider = xyzservices.providers.query_name(name)
+    except ValueError:
+        raise InputError(f"unknown tile set {tiles!r}: give a name such as 'OpenStreetMap' or "
+                         "'CartoDB positron', a URL with {z}/{x}/{y}, or 'none'") from None
+    if provider.requires_token():
+        raise InputError(f"tile set {tiles!r} needs an API key; give its URL with the key instead")
+    # The attribution is xyzservices' own HTML (a link to the licence), not user text.
+    return {"url": provider.build_url(fill_subdomain=False, scale_factor=""), "label": tiles,
+            "attribution": provider.html_attribution, "maxZoom": int(provider.get("max_zoom", 19)),
+            "subdomains": provider.get("subdomains", "abc")}
 
 
 def parse_bands(text: str) -> tuple[float, ...]:
@@ -121,19 +166,18 @@ def _check_positive(name: str, value: float) -> float:
 
 
 class _Layers(MacroElement):
-    """Calls geomapRender once folium has created the map and its tile layer."""
+    """Calls geomapRender once folium has created the map (the template holds only the map's name)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        geomapRender({{ this._parent.get_name() }}, {{ this.tiles_name }},
+        geomapRender({{ this._parent.get_name() }},
                      JSON.parse(document.getElementById("geomap-data").textContent));
         {% endmacro %}
     """)
 
-    def __init__(self, tile_layer: folium.TileLayer | None) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self._name = "GeomapLayers"
-        self.tiles_name = tile_layer.get_name() if tile_layer is not None else "null"
 
 
 @lru_cache(maxsize=1)
@@ -153,7 +197,7 @@ def _safe_json(payload: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _payload(incidents: pd.DataFrame, title: str, tiles: str, bands: tuple[float, ...], segment_km: float,
+def _payload(incidents: pd.DataFrame, title: str, tiles: dict | None, bands: tuple[float, ...], segment_km: float,
              aggregate_above: int) -> dict:
     points = located(incidents, segment_km, max(bands, default=segment_km))
     cell_km, period = None, None
@@ -165,8 +209,8 @@ def _payload(incidents: pd.DataFrame, title: str, tiles: str, bands: tuple[float
     return {
         "title": title,
         "summary": _summary(len(incidents), len(points), cell_km, period),
-        "tilesLabel": tiles,
-        "offline": tiles.lower() == "none",
+        "tiles": tiles,
+        "offline": tiles is None,
         "otherColor": OTHER_COLOUR,
         "categories": _categories(points),
         "sides": _sides(points),

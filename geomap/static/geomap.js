@@ -808,10 +808,15 @@
 
   /* ---------- the page ---------- */
 
-  window.geomapRender = function (map, tiles, data) {
+  window.geomapRender = function (map, data) {
     var started = performance.now();
     var base = {};
-    if (tiles) base[escapeHtml(data.tilesLabel)] = tiles;
+    if (data.tiles) {
+      // Created here, not by a folium template, so a tile URL never passes through one.
+      var tiles = L.tileLayer(data.tiles.url, {attribution: data.tiles.attribution, maxZoom: data.tiles.maxZoom,
+                                               subdomains: data.tiles.subdomains || "abc"}).addTo(map);
+      base[escapeHtml(data.tiles.label)] = tiles;
+    }
     if (data.offline) map.getContainer().classList.add("geomap-offline");
     var overlays = {};
     var colours = {};
