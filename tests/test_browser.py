@@ -263,3 +263,25 @@ def test_template_syntax_is_shown_literally(offline_page, tmp_path):
     text = page.locator(".geomap-popup").inner_text()
     assert "{{ 7*7 }}" in text and "{% if true %}yes{% endif %} {# c #} {{cite news|x}}" in text
     assert "49" not in text and page.errors == []
+
+
+def test_folium_layers_added_by_a_user_work_offline(offline_page, tmp_path):
+    """Notebook use: geomap's map plus the user's own folium marker, popup and icon, with no network."""
+    import folium
+
+    m = render(join(geocode(pd.DataFrame({"place": ["Khost", "Torkham"]}))), offline=True)
+    folium.Marker([34.1, 71.1], popup="x").add_to(m)
+    folium.Marker([33.0, 70.0], popup=folium.Popup("<b>y</b>"), icon=folium.Icon(color="red")).add_to(m)
+    path = tmp_path / "notebook.html"
+    m.save(str(path))
+    page = offline_page
+    requests = _open(page, path)
+    assert requests == [] and page.errors == []
+    assert page.locator(".awesome-marker-icon-red").count() == 1
+    page.evaluate("() => { geomapState.map.setView([34.1, 71.1], 9, {animate: false}); }")
+    default = page.locator("img.leaflet-marker-icon:not(.awesome-marker)")
+    assert default.evaluate("img => img.complete && img.naturalWidth > 0")  # the bundled default marker image
+    default.click()
+    page.wait_for_selector(".leaflet-popup-content:has-text('x')")
+    assert page.errors == []
+    assert 'lang="en"' in path.read_text(encoding="utf-8")[:200]

@@ -7,31 +7,25 @@ placed with ``textContent`` by ``static/geomap.js``, never as HTML. With ``offli
 there is no tile layer at all: the bundled country and province polygons are the basemap,
 and the page makes no request.
 
-No text from the user (title, data, tile URL) ever passes through a template engine: folium
-and branca elements are Jinja templates, so the page's own parts are :class:`_Raw`
-elements that return their text as it is, and the data travels as escaped JSON.
+No text from the user (title, data, tile URL) ever passes through a template engine (see
+:mod:`geomap.render.page`).
 """
 
 from __future__ import annotations
 
 import html
-import json
 import math
-from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
 import folium
 import numpy as np
 import pandas as pd
 import xyzservices
-from branca.element import Element, MacroElement
-from jinja2 import Template
 
-from geomap import datasets, settings
+from geomap import settings
 from geomap.errors import InputError, OutputError
 from geomap.io import atomic_write
-from geomap.render import context
+from geomap.render import context, page
 from geomap.render.incidents import aggregate, encode, located
 
 #: Marker colours for ACLED's event types; anything else is drawn in OTHER_COLOUR.
@@ -44,8 +38,6 @@ EVENT_COLOURS = {
     "Riots": "#969696",
 }
 OTHER_COLOUR = "#636363"
-_VENDOR_CSS = ("leaflet.css",)
-_VENDOR_JS = ("leaflet.js", "supercluster.js", "leaflet-heat.js")
 _FRAME_KM = 400.0
 
 
@@ -85,33 +77,16 @@ def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border 
         raise InputError(f"aggregate_above must be 0 or more, got {aggregate_above!r}")
     tiles = "none" if offline else (settings.TILES if tiles is None else tiles)
 
-    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=True, zoom_start=6, location=[32.5, 69.0],
-                      zoom_snap=0.25)
-    fmap.default_js, fmap.default_css = [], []  # served inline below, never from a CDN
+    fmap = page.Map(tiles=None, control_scale=False, prefer_canvas=True, zoom_start=6, location=[32.5, 69.0],
+                    zoom_snap=0.25)
     tile_spec = _tile_spec(tiles)
     root = fmap.get_root()
-    root.header.add_child(_Raw(f"<title>{html.escape(title)}</title>"), name="geomap_title")
-    root.header.add_child(_Raw(_inline_assets()), name="geomap_assets")
-    payload = _payload(incidents, title, tile_spec, bands, segment_km, aggregate_above)
-    root.html.add_child(_Raw(f'<script type="application/json" id="geomap-data">{_safe_json(payload)}</script>'),
+    root.header.add_child(page.Raw(f"<title>{html.escape(title)}</title>"), name="geomap_title")
+    root.header.add_child(page.Raw(page.assets()), name="geomap_assets")
+    root.html.add_child(page.data_block(_payload(incidents, title, tile_spec, bands, segment_km, aggregate_above)),
                         name="geomap_data")
-    fmap.add_child(_Layers())
+    fmap.add_child(page.start())
     return fmap
-
-
-class _Raw(Element):
-    """A piece of the page given as finished text: rendered as it is, never as a Jinja template.
-
-    branca's ``Element(text)`` compiles ``text`` as a template, so ``{{ ... }}`` in a title or a
-    description would run as code; every part of the page that can hold user text is a ``_Raw``.
-    """
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._text = text
-
-    def render(self, **kwargs) -> str:
-        return self._text
 
 
 def _tile_spec(tiles: str) -> dict | None:
@@ -163,38 +138,6 @@ def _check_positive(name: str, value: float) -> float:
     if not (math.isfinite(value) and value > 0):
         raise InputError(f"{name} must be a positive number of km, got {value!r}")
     return float(value)
-
-
-class _Layers(MacroElement):
-    """Calls geomapRender once folium has created the map (the template holds only the map's name)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        geomapRender({{ this._parent.get_name() }},
-                     JSON.parse(document.getElementById("geomap-data").textContent));
-        {% endmacro %}
-    """)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "GeomapLayers"
-
-
-@lru_cache(maxsize=1)
-def _inline_assets() -> str:
-    own = files("geomap").joinpath("static")
-    css = "\n".join(datasets.static_text(n) for n in _VENDOR_CSS)
-    css += "\n" + own.joinpath("geomap.css").read_text(encoding="utf-8")
-    js = "\n".join(datasets.static_text(n) for n in _VENDOR_JS)
-    js += "\n" + own.joinpath("geomap.js").read_text(encoding="utf-8")
-    # A literal "</script" inside inlined code would end the element early.
-    js = js.replace("</script", "<\\/script")
-    return f"<style>\n{css}\n</style>\n<script>\n{js}\n</script>"
-
-
-def _safe_json(payload: dict) -> str:
-    text = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _payload(incidents: pd.DataFrame, title: str, tiles: dict | None, bands: tuple[float, ...], segment_km: float,
