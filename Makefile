@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 NPM_DIR := build/npm
 
-.PHONY: map test lint chromium data benchmark benchmark-map clean
+.PHONY: map test lint chromium node test-js data benchmark benchmark-map clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,19 @@ chromium:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
 
+# Node's test runner runs the map page's JavaScript unit tests (Debian's nodejs).
+node:
+	@command -v node >/dev/null 2>&1 || { \
+	  echo "installing Debian's nodejs for the JavaScript unit tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs >/dev/null; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check geomap tests benchmarks data/build_data.py
 
-test: $(STAMP) chromium lint
+test-js: node
+	node --test tests/js/*.test.js
+
+test: $(STAMP) chromium lint test-js
 	$(BIN)/python -m pytest
 
 # Rebuild the bundled data from registry packages (npm for geometry and map scripts,

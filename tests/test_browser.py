@@ -159,15 +159,28 @@ def test_minimap_shows_the_border_and_follows_the_map(offline_page, sample_map):
     assert before != after  # the view box and the minimap's centre moved with the map
 
 
-def test_search_finds_a_crossing(offline_page, sample_map):
+@pytest.mark.parametrize(("query", "lat", "lon"), [
+    ("Torkham", 34.1147, 71.0847), ("Torkam", 34.1147, 71.0847), ("تورخم", 34.1147, 71.0847),
+    ("Friendship Gate", 30.9222, 66.4447), ("Ghulam Khan", 33.2, 69.85), ("Khost", 33.34, 69.92)])
+def test_search_finds_places_by_any_of_their_names(offline_page, sample_map, query, lat, lon):
     page = offline_page
     _open(page, sample_map)
-    page.fill(".geomap-search input", "Torkham")
+    page.fill(".geomap-search input", query)
     page.press(".geomap-search input", "Enter")
-    page.wait_for_timeout(300)
-    assert page.evaluate("geomapState.map.getZoom()") >= 10
-    center = page.evaluate("[geomapState.map.getCenter().lat, geomapState.map.getCenter().lng]")
-    assert center == pytest.approx([34.11, 71.08], abs=0.05)
+    page.wait_for_function(f"geomapState.map.getZoom() >= 9 && geomapState.map.getBounds().contains([{lat}, {lon}])")
+    assert page.locator(".geomap-search-message").inner_text() == ""
+    assert page.errors == []
+
+
+def test_search_for_object_property_names_finds_nothing_and_throws_nothing(offline_page, sample_map):
+    page = offline_page
+    _open(page, sample_map)
+    for query in ("constructor", "__proto__", "toString", "hasOwnProperty"):
+        page.fill(".geomap-search input", query)
+        page.press(".geomap-search input", "Enter")
+        page.wait_for_function("document.querySelector('.geomap-search-message').textContent !== ''")
+        assert query in page.locator(".geomap-search-message").inner_text()
+    assert page.errors == []
 
 
 @pytest.fixture(scope="module")
@@ -188,11 +201,11 @@ def test_time_slider_and_toggles_change_what_is_shown(offline_page, dated_map):
     _open(page, dated_map)
     assert page.evaluate("geomapState.visible") == 3
     # The window is the 7 days ending on the slider's day; days count from 1 Oct.
-    page.select_option(".geomap-time select", "7")
+    page.select_option(".geomap-time select.geomap-width", "7")
     page.locator(".geomap-time input[type=range]").fill("2")  # 27 Sep - 3 Oct
     page.wait_for_function("geomapState.visible === 2")  # the day incident and the month one
     assert "2 of 3 incidents shown" in page.locator(".geomap-time-count").inner_text()
-    assert "dated only to a week or month" in page.locator(".geomap-time-count").inner_text()
+    assert "dated only to a weekend, week, month or year" in page.locator(".geomap-time-count").inner_text()
     page.evaluate("geomapState.setWindow(16, 1)")  # 17 Oct: within the week of 13-19 Oct and the month
     assert page.evaluate("geomapState.visible") == 2
     page.evaluate("geomapState.setWindow(30, 'all')")

@@ -49,7 +49,7 @@ def test_page_loads_nothing_from_a_cdn(hostile_map):
     scripts = re.findall(r"<script[^>]*\bsrc=", html)
     links = re.findall(r"<link[^>]*stylesheet", html)
     assert scripts == [] and links == []
-    assert "Supercluster" in html and "heatLayer" in html  # the clusterer and heatmap are inlined
+    assert "L.heatLayer" in html and "geomap.cluster" in html  # the heatmap and geomap's modules are inlined
 
 
 def test_hostile_text_never_appears_as_markup(hostile_map):
@@ -99,11 +99,15 @@ def test_many_incidents_become_counted_grid_cells():
     assert "grid cells" in data["summary"]
 
 
-def test_popup_fields_give_way_to_the_data_budget(monkeypatch):
-    monkeypatch.setattr(settings, "MAP_DATA_BUDGET_BYTES", 40_000)
-    data = payload(render(_region_incidents(2_000)).get_root().render())["incidents"]
-    assert "description" in data["omitted"]
-    assert {"lat", "lon", "day", "event_type", "side", "fatalities"} <= set(data["columns"])
+def test_popup_fields_give_way_to_the_popup_budget(monkeypatch):
+    frame = _region_incidents(2_000)
+    small = payload(render(frame, popup_budget=20_000).get_root().render())["incidents"]
+    assert "description" in small["omitted"]
+    assert {"lat", "lon", "day", "event_type", "side", "fatalities"} <= set(small["columns"])
+    monkeypatch.setattr(settings, "MAP_POPUP_BUDGET_BYTES", 0)
+    assert "description" in payload(render(frame).get_root().render())["incidents"]["omitted"]
+    whole = payload(render(frame, popup_budget=10**7).get_root().render())["incidents"]
+    assert whole["omitted"] == [] and column(whole["columns"]["description"])[1999] == "incident number 1999"
 
 
 def test_side_uncertain_when_the_precision_reaches_the_border():

@@ -27,6 +27,7 @@ from geomap.errors import InputError, OutputError
 from geomap.io import atomic_write
 from geomap.render import context, page
 from geomap.render.incidents import aggregate, encode, located
+from geomap.render.pack import pack_json
 
 #: Marker colours for ACLED's event types; anything else is drawn in OTHER_COLOUR.
 EVENT_COLOURS = {
@@ -43,7 +44,8 @@ _FRAME_KM = 400.0
 
 def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border incidents",
            tiles: str | None = None, *, offline: bool = False, bands: tuple[float, ...] | None = None,
-           segment_km: float | None = None, aggregate_above: int | None = None) -> folium.Map:
+           segment_km: float | None = None, aggregate_above: int | None = None,
+           popup_budget: int | None = None) -> folium.Map:
     """Build the map for joined incidents (output of :func:`geomap.join`).
 
     Parameters
@@ -64,6 +66,10 @@ def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border 
     aggregate_above
         Above this many located incidents, draw counts in grid cells
         (default :data:`~geomap.settings.AGGREGATE_ABOVE`).
+    popup_budget
+        Bytes of compressed popup text the page may carry (default
+        :data:`~geomap.settings.MAP_POPUP_BUDGET_BYTES`); fields that do not fit are left out
+        and named in the legend.
 
     Returns
     -------
@@ -75,6 +81,9 @@ def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border 
     aggregate_above = settings.AGGREGATE_ABOVE if aggregate_above is None else aggregate_above
     if aggregate_above < 0:
         raise InputError(f"aggregate_above must be 0 or more, got {aggregate_above!r}")
+    popup_budget = settings.MAP_POPUP_BUDGET_BYTES if popup_budget is None else popup_budget
+    if popup_budget < 0:
+        raise InputError(f"popup_budget must be 0 or more bytes, got {popup_budget!r}")
     tiles = "none" if offline else (settings.TILES if tiles is None else tiles)
 
     fmap = page.Map(tiles=None, control_scale=False, prefer_canvas=True, zoom_start=6, location=[32.5, 69.0],
@@ -83,8 +92,8 @@ def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border 
     root = fmap.get_root()
     root.header.add_child(page.Raw(f"<title>{html.escape(title)}</title>"), name="geomap_title")
     root.header.add_child(page.Raw(page.assets()), name="geomap_assets")
-    root.html.add_child(page.data_block(_payload(incidents, title, tile_spec, bands, segment_km, aggregate_above)),
-                        name="geomap_data")
+    data = _payload(incidents, title, tile_spec, bands, segment_km, aggregate_above, popup_budget)
+    root.html.add_child(page.data_block(data), name="geomap_data")
     fmap.add_child(page.start())
     return fmap
 
@@ -114,7 +123,7 @@ def _tile_spec(tiles: str) -> dict | None:
     # The attribution is xyzservices' own HTML (a link to the licence), not user text.
     return {"url": provider.build_url(fill_subdomain=False, scale_factor=""), "label": tiles,
             "attribution": provider.html_attribution, "maxZoom": int(provider.get("max_zoom", 19)),
-            "subdomains": provider.get("subdomains", "abc")}
+            "subdomains": provider.get("subdomains", "abc"), "cors": True}
 
 
 def parse_bands(text: str) -> tuple[float, ...]:
@@ -141,13 +150,14 @@ def _check_positive(name: str, value: float) -> float:
 
 
 def _payload(incidents: pd.DataFrame, title: str, tiles: dict | None, bands: tuple[float, ...], segment_km: float,
-             aggregate_above: int) -> dict:
-    points = located(incidents, segment_km, max(bands, default=segment_km))
+             aggregate_above: int, popup_budget: int) -> dict:
+    band_km = max(bands, default=segment_km)
+    points = located(incidents, segment_km, band_km)
     cell_km, period = None, None
     drawn = points
     if len(points) > aggregate_above:
         drawn, cell_km, period = aggregate(points, settings.AGGREGATE_MAX_RECORDS, settings.AGGREGATE_CELL_KM)
-    columns, omitted = encode(drawn, settings.MAP_DATA_BUDGET_BYTES)
+    columns, omitted = encode(drawn, popup_budget)
     border = context.segments(segment_km)
     return {
         "title": title,
@@ -158,20 +168,28 @@ def _payload(incidents: pd.DataFrame, title: str, tiles: dict | None, bands: tup
         "categories": _categories(points),
         "sides": _sides(points),
         "incidents": {"n": len(drawn), "incidents": len(points), "cellKm": cell_km, "period": period,
-                      "omitted": omitted, **columns},
+                      "omitted": omitted, "popupBudget": popup_budget, **columns},
         "precisionRadiusKm": {str(k): v for k, v in settings.PRECISION_RADIUS_KM.items()},
         "precisionLabel": {str(k): v for k, v in settings.PRECISION_LABEL.items()},
         "border": border,
         "borderLabel": "Durand Line, OpenStreetMap (2017)",
         "segmentKm": segment_km,
-        "segmentBandKm": max(bands, default=None),
-        "bands": context.bands(bands),
+        "segmentBandKm": band_km,
         "crossings": context.crossings(),
-        "districts": context.districts(),
-        "provinces": context.provinces(),
-        "countries": context.countries(),
         "bounds": _bounds(points, border),
+        # Blocks merged into this object when the page opens, compressed: the areas are most of its weight.
+        "packed": {"context": pack_json({"bands": context.bands(bands), "provinces": context.provinces(),
+                                         "countries": context.countries(), "districts": context.districts()}),
+                   "names": pack_json({"placeNames": context.place_names(points.assign(
+                       gazetteer_id=_gazetteer_ids(incidents, points)))})},
     }
+
+
+def _gazetteer_ids(incidents: pd.DataFrame, points: pd.DataFrame) -> pd.Series:
+    """The gazetteer row each drawn incident was matched to, for the other names of its place."""
+    if "gazetteer_id" not in incidents or points.empty:
+        return pd.Series(None, index=points.index, dtype=object)
+    return pd.Series(incidents["gazetteer_id"].to_numpy()[points["row"].to_numpy(dtype=np.int64)], index=points.index)
 
 
 def _summary(rows: int, located_rows: int, cell_km: float | None, period: str | None) -> str:
@@ -197,12 +215,19 @@ def _sides(points: pd.DataFrame) -> list[dict]:
 
 
 def _bounds(points: pd.DataFrame, border: list[dict]) -> list[list[float]]:
-    # Frame the border and the incidents near it; talks in Doha or Istanbul are drawn but
-    # would otherwise shrink the border region to a corner of the screen.
+    """The first view: the incidents near the border, or the border itself when there are none.
+
+    Talks in Doha or Istanbul are drawn but would otherwise shrink the border region to a
+    corner of the screen; a lone incident is framed with the border piece around it.
+    """
     near = pd.to_numeric(points.get("border_distance_km"), errors="coerce").fillna(0) <= _FRAME_KM
-    line = np.array([p for piece in border for p in piece["line"]])
-    lats = np.concatenate([points.loc[near, "lat"].to_numpy(dtype=float), line[:, 0]])
-    lons = np.concatenate([points.loc[near, "lon"].to_numpy(dtype=float), line[:, 1]])
+    lats = points.loc[near, "lat"].to_numpy(dtype=float)
+    lons = points.loc[near, "lon"].to_numpy(dtype=float)
+    if len(lats) < 2 or np.ptp(lats) + np.ptp(lons) < 1.0:
+        line = np.array([p for piece in border for p in piece["line"]])
+        if len(lats):  # frame the incident with ~2 degrees around it
+            line = line[(np.abs(line[:, 0] - lats.mean()) < 2) & (np.abs(line[:, 1] - lons.mean()) < 2)]
+        lats, lons = np.concatenate([lats, line[:, 0]]), np.concatenate([lons, line[:, 1]])
     return [[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]]
 
 

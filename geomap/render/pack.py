@@ -3,14 +3,17 @@
 A column is ``{"t": "u1" | "u2" | "u4", "b": base64 of little-endian unsigned ints, ...}``.
 Stored value 0 means "no value". Numbers carry ``o`` (offset) and ``s`` (step): value =
 (stored - 1 + o) * s. Strings carry ``d``, the distinct values: value = d[stored - 1].
-``static/geomap.js`` decodes them with ``atob`` into typed arrays, which is far smaller
-and faster to read than one JSON object per incident.
+Where compression pays, ``b`` holds the bytes zlib-compressed (marked ``"z": 1``) and a
+dictionary travels as ``dz``, its JSON zlib-compressed; the page inflates them with the
+browser's own ``DecompressionStream`` (``static/js/decode.js``), only when a column is needed.
+Typed arrays are far smaller and faster to read than one JSON object per incident.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -45,7 +48,15 @@ def pack_strings(values) -> dict:
     series = pd.Series(values, dtype=object)
     series = series.where(series.notna() & (series.astype(str) != ""), None)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return {**_encode(codes.astype(np.int64) + 1), "d": [str(u) for u in uniques]}
+    column = _encode(codes.astype(np.int64) + 1)
+    words = [str(u) for u in uniques]
+    text = json.dumps(words, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    packed = zlib.compress(text, 9)
+    if len(packed) * 4 / 3 < len(text) * 0.8:
+        column["dz"] = base64.b64encode(packed).decode("ascii")
+    else:
+        column["d"] = words
+    return column
 
 
 def pack_flags(values) -> dict:
@@ -55,13 +66,23 @@ def pack_flags(values) -> dict:
     return _encode(stored)
 
 
+def pack_json(value) -> str:
+    """Any JSON value, zlib-compressed, in base64: for large blocks the page reads once."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(zlib.compress(text, 9)).decode("ascii")
+
+
 def packed_size(column: dict) -> int:
     """Bytes the column adds to the page."""
-    return len(column["b"]) + (len(json.dumps(column["d"], ensure_ascii=False)) if "d" in column else 0)
+    size = len(column["b"]) + len(column.get("dz", ""))
+    return size + (len(json.dumps(column["d"], ensure_ascii=False)) if "d" in column else 0)
 
 
 def _encode(stored: np.ndarray) -> dict:
     top = int(stored.max()) if len(stored) else 0
     kind = "u1" if top < 2**8 else "u2" if top < 2**16 else "u4"
     raw = stored.astype({"u1": "<u1", "u2": "<u2", "u4": "<u4"}[kind]).tobytes()
+    packed = zlib.compress(raw, 9)
+    if len(packed) < len(raw) * 0.9:  # worth a decompression step in the page
+        return {"t": kind, "b": base64.b64encode(packed).decode("ascii"), "z": 1}
     return {"t": kind, "b": base64.b64encode(raw).decode("ascii")}

@@ -19,7 +19,7 @@ from jinja2 import Template
 from geomap import datasets
 
 #: Third-party scripts every map inlines, in order (data/static/, checked against the manifest).
-VENDOR_JS = ("leaflet.js", "supercluster.js", "leaflet-heat.js")
+VENDOR_JS = ("leaflet.js", "leaflet-heat.js")
 VENDOR_CSS = ("leaflet.css",)
 #: Bundled copies that stand in for the CDN links of folium and its plugins, by file name in the URL.
 FOLIUM_BUNDLED = {
@@ -128,9 +128,19 @@ def assets() -> str:
     own = files("geomap").joinpath("static")
     css = "\n".join(datasets.static_text(n) for n in VENDOR_CSS) + "\n" + own.joinpath("geomap.css").read_text(
         encoding="utf-8")
-    js = "\n".join(datasets.static_text(n) for n in VENDOR_JS) + "\n" + own.joinpath("geomap.js").read_text(
-        encoding="utf-8")
+    js = "\n".join(datasets.static_text(n) for n in VENDOR_JS) + "\n" + script()
     return f"<style>\n{css}\n</style>\n<script>\n{_script_safe(js)}\n</script>"
+
+
+def script() -> str:
+    """geomap's own page script: the modules of ``static/js`` in the order ``modules.json`` gives.
+
+    The same list is what the JavaScript unit tests load (``tests/js/load.js``), so the page and
+    the tests assemble the modules alike.
+    """
+    folder = files("geomap").joinpath("static").joinpath("js")
+    order = json.loads(folder.joinpath("modules.json").read_text(encoding="utf-8"))
+    return "\n".join(folder.joinpath(name).read_text(encoding="utf-8") for name in order)
 
 
 def _script_safe(js: str) -> str:
