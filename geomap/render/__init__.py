@@ -1,6 +1,6 @@
 """The interactive map: incidents in time, density and uncertainty, with the border around them.
 
-The page carries everything it needs: Leaflet, Supercluster and Leaflet.heat are inlined
+The page carries everything it needs: Leaflet and Leaflet.heat are inlined
 from bundled copies (no CDN), the data travels as JSON inside the page (incidents as
 compact typed columns, see :mod:`geomap.render.pack`), and all text from the data is
 placed with ``textContent`` by ``static/geomap.js``, never as HTML. With ``offline=True``
