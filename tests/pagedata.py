@@ -29,7 +29,10 @@ def column(spec: dict) -> list:
     raw = base64.b64decode(spec["b"])
     if spec.get("z"):
         raw = zlib.decompress(raw)
-    values = np.frombuffer(raw, dtype={"u1": "<u1", "u2": "<u2", "u4": "<u4"}[spec["t"]]).tolist()
+    values = np.frombuffer(raw, dtype={"u1": "<u1", "u2": "<u2", "u4": "<u4"}[spec["t"]]).astype(np.int64)
+    if spec.get("delta"):
+        values = np.cumsum(np.where(values % 2, -(values + 1) // 2, values // 2))
+    values = values.tolist()
     if "dz" in spec:
         spec = {**spec, "d": unpack(spec["dz"])}
     if "d" in spec:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -235,19 +237,25 @@ def test_hostile_description_shows_as_text_and_runs_nothing(offline_page, tmp_pa
 
 def _many(n: int, seed: int = 3) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
+    places = np.array([f"Village {k}" for k in range(500)])
+    place = places[rng.integers(0, len(places), n)]
     return pd.DataFrame({
         "latitude": rng.uniform(29, 35, n), "longitude": rng.uniform(66, 72, n),
         "event_date": (np.datetime64("2025-01-01") + rng.integers(0, 365, n).astype("timedelta64[D]")).astype(str),
         "event_type": rng.choice(["Battles", "Protests", "Riots"], n), "side": rng.choice(["AF", "PK"], n),
         "border_distance_km": rng.uniform(0, 120, n), "border_position_km": rng.uniform(0, 2700, n),
-        "geo_precision": rng.integers(1, 4, n), "fatalities": rng.integers(0, 5, n),
+        "geo_precision": rng.integers(1, 4, n), "fatalities": rng.integers(0, 5, n), "place": place,
+        "description": [f"Report {k}: shelling near {p}" for k, p in enumerate(place)],
     })
 
 
 @pytest.mark.parametrize("aggregate_above", [None, 10_000], ids=["points", "cells"])
-def test_a_hundred_thousand_incidents_cluster_filter_and_heat(offline_page, tmp_path, aggregate_above):
-    path = write_html(render(_many(100_000), offline=True, aggregate_above=aggregate_above), tmp_path / "big.html")
-    assert path.stat().st_size < 3_000_000
+def test_a_hundred_thousand_incidents_cluster_filter_heat_and_keep_their_popups(offline_page, tmp_path,
+                                                                                aggregate_above):
+    frame = _many(100_000)
+    path = write_html(render(frame, offline=True, aggregate_above=aggregate_above), tmp_path / "big.html")
+    # Random places and a distinct description per row are the worst case for compression (README: sizes).
+    assert path.stat().st_size < 3_500_000
     page = offline_page
     _open(page, path)
     assert page.evaluate("geomapState.count") == 100_000
@@ -257,8 +265,16 @@ def test_a_hundred_thousand_incidents_cluster_filter_and_heat(offline_page, tmp_
     assert 0 < page.evaluate("geomapState.visible") < 20_000
     page.locator(".leaflet-control-layers").hover()
     page.locator(".leaflet-control-layers label", has_text="Heatmap").locator("input").check()
-    page.wait_for_timeout(300)
-    assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
+    page.wait_for_selector("canvas.leaflet-heatmap-layer")
+    page.evaluate("geomapState.open(12345)")
+    page.wait_for_selector(".geomap-popup-title")
+    text = page.locator(".leaflet-popup-content").inner_text()
+    if aggregate_above is None:  # every popup field is on the page, decoded when the popup opens
+        row = page.evaluate("geomapState.app.inc.cols.row.get(12345)")
+        assert frame["place"][row] in text and frame["description"][row] in text and "To border" in text
+        assert page.evaluate("geomapState.app.inc.omitted") == []
+    else:  # a cell's popup names the period its total is for: a week, not a day
+        assert "incidents in a" in text and "week of" in text
     assert page.errors == []
 
 
@@ -298,3 +314,142 @@ def test_folium_layers_added_by_a_user_work_offline(offline_page, tmp_path):
     page.wait_for_selector(".leaflet-popup-content:has-text('x')")
     assert page.errors == []
     assert 'lang="en"' in path.read_text(encoding="utf-8")[:200]
+
+
+# ---------- share and export ----------
+
+def _hash_written(page):
+    """Wait until the page has written its state to the URL (it does so a moment after a change)."""
+    page.wait_for_function("location.hash.length > 1 && "
+                           "location.hash === geomap.state.serialize(geomapState.app.snapshotState())")
+    return page.url
+
+
+def test_a_copied_link_restores_the_same_view_filters_window_layers_and_table(offline_page, browser, sample_map):
+    page = offline_page
+    _open(page, sample_map)
+    page.locator(".geomap-legend label", has_text="Battles").locator("input").uncheck()
+    page.evaluate("geomapState.setWindow(40, 30)")
+    page.evaluate("() => { geomapState.map.setView([33.5, 70.2], 7, {animate: false}); }")
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers label", has_text="Heatmap").locator("input").check()
+    page.click(".geomap-table-button")
+    page.click(".geomap-tab >> text=Crossings")
+    url = _hash_written(page)
+    before = page.evaluate("""() => ({visible: geomapState.visible, inView: geomapState.inView,
+        zoom: geomapState.map.getZoom(), label: document.querySelector('.geomap-time-label').textContent,
+        heat: document.querySelectorAll('canvas.leaflet-heatmap-layer').length,
+        panel: document.querySelector('.geomap-panel').innerText})""")
+    assert 0 < before["visible"] < page.evaluate("geomapState.count")
+    other = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        again = other.new_page()
+        again.route("**/*", lambda route: route.abort() if route.request.url.startswith(("http:", "https:"))
+                    else route.continue_())
+        again.goto(url)
+        again.wait_for_function(READY)
+        after = again.evaluate("""() => ({visible: geomapState.visible, inView: geomapState.inView,
+            zoom: geomapState.map.getZoom(), label: document.querySelector('.geomap-time-label').textContent,
+            heat: document.querySelectorAll('canvas.leaflet-heatmap-layer').length,
+            panel: document.querySelector('.geomap-panel').innerText})""")
+        assert after == before
+        assert again.locator(".geomap-legend label", has_text="Battles").locator("input").is_checked() is False
+    finally:
+        other.close()
+
+
+def _expected_rows(joined: pd.DataFrame, start: str, end: str, hidden_type: str) -> set[int]:
+    """Input rows (1-based) with a location, of another type, whose dates overlap [start, end]: computed here."""
+    from geomap.dates import incident_window
+
+    window = incident_window(joined)
+    keep = (joined["latitude"].notna() & (joined["event_type"] != hidden_type)
+            & (window["start"] <= pd.Timestamp(end)) & (window["end"] >= pd.Timestamp(start)))
+    return {int(k) + 1 for k in np.flatnonzero(keep.to_numpy())}
+
+
+def test_csv_and_geojson_downloads_hold_exactly_the_filtered_rows(offline_page, sample_map, tmp_path):
+    import json
+
+    joined = join(geocode(geomap.load(geomap.sample_path())))
+    page = offline_page
+    _open(page, sample_map)
+    page.locator(".geomap-legend label", has_text="Battles").locator("input").uncheck()
+    page.evaluate("geomapState.setWindow(40, 30)")
+    start, end = page.evaluate("[geomapState.app.snapshotState().from, geomapState.app.snapshotState().to]")
+    expected = _expected_rows(joined, start, end, "Battles")
+    assert 0 < len(expected) < joined["latitude"].notna().sum()
+    page.click(".geomap-export-button")
+    with page.expect_download() as download:
+        page.click(".geomap-export-csv")
+    csv_path = tmp_path / download.value.suggested_filename
+    download.value.save_as(csv_path)
+    table = pd.read_csv(csv_path, encoding="utf-8-sig")
+    assert set(table["input_row"]) == expected and len(table) == len(expected)
+    source = joined.iloc[table["input_row"] - 1]
+    assert table["description"].tolist() == source["description"].tolist()
+    assert table["latitude"].to_numpy() == pytest.approx(source["latitude"].to_numpy(), abs=0.001)
+    page.click(".geomap-export-button")
+    with page.expect_download() as download:
+        page.click(".geomap-export-geojson")
+    features = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))["features"]
+    assert {f["properties"]["input_row"] for f in features} == expected
+    assert page.errors == []
+
+
+def test_save_png_holds_the_map_and_its_legend(offline_page, sample_map, tmp_path):
+    from io import BytesIO
+
+    from PIL import Image
+
+    page = offline_page
+    _open(page, sample_map)
+    page.click(".geomap-export-button")
+    with page.expect_download() as download:
+        page.click(".geomap-export-png")
+    png = Path(download.value.path()).read_bytes()
+    image = Image.open(BytesIO(png))
+    width, height = page.evaluate("[innerWidth, innerHeight]")
+    assert image.size == (width + 300, height)
+    assert _count_colour(png, BORDER_RED, 30) > 300  # the border, drawn from the map's canvas
+    legend = np.asarray(image.convert("RGB"))[:, width:]
+    battles = (np.abs(legend - np.array([0xD7, 0x30, 0x1F])) <= 20).all(axis=2).sum()
+    assert battles > 30  # the legend's swatch for Battles, in its colour
+    assert page.errors == []
+
+
+def test_printing_keeps_the_legend_colours_and_the_whole_map(offline_page, sample_map):
+    import re
+    import zlib
+
+    page = offline_page
+    _open(page, sample_map)
+    page.emulate_media(media="print")
+    south, west, north, east = page.evaluate("geomapState.map.getBounds().toBBoxString().split(',').map(Number)")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # what the browser does on Print
+    layout = page.evaluate(f"""() => {{
+        const legend = document.querySelector('.geomap-legend');
+        const map = geomapState.map.getContainer().getBoundingClientRect();
+        return {{legend: getComputedStyle(legend).display,
+                search: getComputedStyle(document.querySelector('.geomap-search')).display,
+                adjust: getComputedStyle(legend.querySelector('.geomap-swatch')).printColorAdjust,
+                size: [map.width, map.height], images: document.querySelectorAll('.geomap-print-image').length,
+                keyOpen: [...legend.querySelectorAll('details:not(.geomap-filters)')].every(d => d.open),
+                whole: geomapState.map.getBounds().contains(L.latLngBounds([{west}, {south}], [{east}, {north}]))}};
+    }}""")
+    assert layout["legend"] != "none" and layout["search"] == "none" and layout["adjust"] == "exact"
+    assert layout["size"] == [1040, 700] and layout["keyOpen"] and layout["images"] >= 5
+    assert layout["whole"]  # the page shows at least what the screen showed: nothing cropped
+    pdf = page.pdf(landscape=True, print_background=False)
+    assert pdf.count(b"/Subtype /Image") >= 5  # the map's layers, frozen into images, are on the paper
+    streams = [zlib.decompressobj().decompress(m) for m in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
+               if m[:1] == b"x"]
+    colours = b"\n".join(streams)
+    # Battles' legend swatch (#d7301f, a background) is painted even without "print backgrounds": the fill
+    # colour operator Chromium writes is "r g b rg", each channel to four decimals without a leading zero.
+    for rgb in ((0xD7, 0x30, 0x1F), (0xB3, 0x00, 0x1B)):
+        channels = [f"{c / 255:.4f}".rstrip("0").rstrip(".").removeprefix("0") or "0" for c in rgb]
+        assert (" ".join(channels) + " rg").encode() in colours, rgb
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.evaluate("document.querySelectorAll('.geomap-print-image').length") == 0
+    assert page.errors == []

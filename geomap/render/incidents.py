@@ -8,7 +8,7 @@ import pandas as pd
 from geomap.dates import incident_window, week_start
 from geomap.geodesy import from_region, to_region
 from geomap.render import context
-from geomap.render.pack import pack_coordinates, pack_flags, pack_numbers, pack_strings, packed_size
+from geomap.render.pack import pack_coordinates, pack_flags, pack_numbers, pack_strings, packed_size, spatial_order
 
 #: Popup fields, most useful first: they join the page in this order while the popup budget
 #: allows. Each maps to the input columns that may hold it.
@@ -167,11 +167,13 @@ def _bin_end(first: pd.Series, period: str) -> pd.Series:
 def encode(points: pd.DataFrame, popup_budget: int) -> tuple[dict, list[str]]:
     """The page's incident columns: core and filter fields always, popup fields by priority while they fit.
 
+    Rows are put in :func:`~geomap.render.pack.spatial_order` (the input row travels with each).
     The core (position, dates, type, side, fatalities, border piece, crossing, precision, input
     row) is read when the page opens; filter and popup fields (``lazy``) only when first needed.
     Popup fields join while their compressed size stays within ``popup_budget`` bytes. Returns
     the columns and the names of popup fields left out.
     """
+    points = points.iloc[spatial_order(points["lat"], points["lon"])].reset_index(drop=True)
     day0 = points["start"].min()
     days = (points["start"] - day0).dt.days if pd.notna(day0) else pd.Series(np.nan, index=points.index)
     columns = {
@@ -187,7 +189,7 @@ def encode(points: pd.DataFrame, popup_budget: int) -> tuple[dict, list[str]]:
     else:
         columns["side_uncertain"] = pack_flags(points["side_uncertain"])
         columns["precision"] = pack_numbers(points["precision"])
-        columns["row"] = pack_numbers(points["row"])
+        columns["row"] = pack_numbers(points["row"], delta=True)
     lazy = []
     for field in (*FILTER_FIELDS, "actors"):
         if field in points and points[field].notna().any():

@@ -45,7 +45,7 @@
     var bytes = base64Bytes(spec.b);
     return Promise.all([spec.z ? inflate(bytes) : bytes, spec.dz ? unpackJson(spec.dz) : spec.d || null])
       .then(function (parts) {
-        var raw = typed(spec.t, parts[0]);
+        var raw = spec.delta ? undelta(typed(spec.t, parts[0])) : typed(spec.t, parts[0]);
         var dict = parts[1];
         if (dict) {
           return {raw: raw, dict: dict, kind: "text", get: function (i) { return raw[i] ? dict[raw[i] - 1] : null; }};
@@ -59,6 +59,18 @@
         }
         return {raw: raw, kind: "flag", get: function (i) { return raw[i] === 0 ? null : raw[i] === 1; }};
       });
+  }
+
+  /** Differences from row to row (zig-zag coded) back into the values. */
+  function undelta(changes) {
+    var out = new Uint32Array(changes.length);
+    var value = 0;
+    for (var i = 0; i < changes.length; i++) {
+      var z = changes[i];
+      value += z & 1 ? -(z + 1) / 2 : z / 2;
+      out[i] = value;
+    }
+    return out;
   }
 
   var EMPTY = {raw: null, dict: null, kind: "none", get: function () { return null; }};

@@ -232,21 +232,7 @@
     window.addEventListener("hashchange", function () {
       if (location.hash !== written) app.restore(geomap.state.parse(location.hash));
     });
-    // Printing: the page is laid out anew for paper; the map keeps its view.
-    var printView = null;
-    var folded = [];
-    window.addEventListener("beforeprint", function () {
-      printView = [map.getCenter(), map.getZoom()];
-      folded = [].slice.call(container.querySelectorAll(".geomap-legend details:not([open]):not(.geomap-filters)"));
-      folded.forEach(function (d) { d.open = true; });  // paper cannot unfold the key
-      map.invalidateSize({animate: false});
-      map.setView(printView[0], printView[1], {animate: false});
-    });
-    window.addEventListener("afterprint", function () {
-      folded.forEach(function (d) { d.open = false; });
-      map.invalidateSize({animate: false});
-      if (printView) map.setView(printView[0], printView[1], {animate: false});
-    });
+    geomap.print.install(app);
 
     // The first view: the link's, or the data's, clear of the controls.
     if (!saved.view) {
