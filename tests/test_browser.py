@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -452,4 +453,134 @@ def test_printing_keeps_the_legend_colours_and_the_whole_map(offline_page, sampl
         assert (" ".join(channels) + " rg").encode() in colours, rgb
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert page.evaluate("document.querySelectorAll('.geomap-print-image').length") == 0
+    assert page.errors == []
+
+
+# ---------- phone ----------
+
+@pytest.fixture
+def phone_page(browser):
+    """A 390 x 844 phone with touch, every request refused."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error"
+            and "net::ERR_FAILED" not in msg.text else None)
+    page.route("**/*", lambda route: route.abort() if route.request.url.startswith(("http:", "https:"))
+               else route.continue_())
+    yield page
+    context.close()
+
+
+COVERED = """() => {
+    // Share of the screen under controls: the union of their boxes, counted on a 2-pixel grid.
+    const boxes = [...document.querySelectorAll('.leaflet-control, .geomap-status')]
+        .filter(e => e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden')
+        .map(e => e.getBoundingClientRect());
+    let covered = 0, total = 0;
+    for (let y = 1; y < innerHeight; y += 2) for (let x = 1; x < innerWidth; x += 2) {
+        total += 1;
+        if (boxes.some(b => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom)) covered += 1;
+    }
+    return covered / total;
+}"""
+
+
+def test_on_a_phone_the_controls_fold_into_one_menu_and_the_map_fits_the_data(phone_page, sample_map, artifacts):
+    page = phone_page
+    _open(page, sample_map)
+    assert page.evaluate(COVERED) <= 0.30
+    view = page.evaluate("""() => {
+        const inc = geomapState.app.inc, b = geomapState.map.getBounds();
+        let inside = 0;
+        for (let i = 0; i < inc.n; i++) if (b.contains([inc.lat[i], inc.lon[i]])) inside += 1;
+        const near = JSON.parse(document.getElementById('geomap-data').textContent).bounds;
+        return {inside, n: inc.n, zoom: geomapState.map.getZoom(), near};
+    }""")
+    assert view["zoom"] >= 4  # not the whole world
+    south, west = view["near"][0]
+    north, east = view["near"][1]
+    assert page.evaluate(f"geomapState.map.getBounds().pad(0.01).contains([[{south}, {west}], [{north}, {east}]])")
+    page.screenshot(path=str(artifacts / "map-phone.png"))
+    page.click(".geomap-menu-button")
+    page.wait_for_selector(".geomap-legend", state="visible")
+    assert page.locator(".geomap-time").is_visible() and page.locator(".geomap-search input").is_visible()
+    page.screenshot(path=str(artifacts / "map-phone-menu.png"))
+    page.click(".geomap-menu-button")
+    page.wait_for_selector(".geomap-legend", state="hidden")
+    page.evaluate("geomapState.open(0)")
+    page.wait_for_selector(".geomap-popup-title")
+    popup = page.locator(".leaflet-popup").bounding_box()
+    assert popup["x"] >= 0 and popup["y"] >= 0 and popup["x"] + popup["width"] <= 390
+    assert popup["y"] + popup["height"] <= 844  # on screen whole, readable without moving the map
+    assert page.errors == []
+
+
+def test_the_page_can_be_pinch_zoomed_and_says_its_language(sample_map):
+    html = sample_map.read_text(encoding="utf-8")
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en">')
+    viewport = re.search(r'<meta name="viewport"[^>]*>', html).group(0)
+    assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport
+
+
+# ---------- accessibility ----------
+
+def test_every_control_has_a_name_and_the_keyboard_opens_clusters_and_incidents(offline_page, sample_map):
+    page = offline_page
+    _open(page, sample_map)
+    page.click(".geomap-table-button")
+    unnamed = page.evaluate("""() => [...document.querySelectorAll(
+            '.leaflet-control input, .leaflet-control button, .leaflet-control select, .leaflet-control a')]
+        .filter(e => e.offsetParent !== null)
+        .filter(e => !(e.getAttribute('aria-label') || e.closest('label') || e.textContent.trim() ||
+                       (e.id && document.querySelector(`label[for="${e.id}"]`))))
+        .map(e => e.outerHTML.slice(0, 80))""")
+    assert unnamed == []
+    before = page.evaluate("geomapState.map.getZoom()")
+    cluster = page.locator(".geomap-cluster:not(.geomap-spot)").first
+    assert cluster.get_attribute("tabindex") == "0"
+    cluster.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"geomapState.map.getZoom() > {before}")
+    page.wait_for_function("document.querySelectorAll('.geomap-table tr').length - 1 === "
+                           "Math.min(300, geomapState.app.inView.count)")
+    row = page.locator(".geomap-table .geomap-linkbutton").first
+    row.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".geomap-popup-title")
+    assert page.errors == []
+
+
+# ---------- the table ----------
+
+def test_the_table_lists_what_is_in_view_sorts_and_ranks_border_stretches(offline_page, sample_map):
+    page = offline_page
+    _open(page, sample_map)
+    page.click(".geomap-table-button")
+    rows = page.locator(".geomap-table tr")
+    page.wait_for_function("document.querySelectorAll('.geomap-table tr').length > 1")
+    assert rows.count() - 1 == page.evaluate("geomapState.app.inView.count")
+    assert f"{page.evaluate('geomapState.inView')} in view" in page.locator(".geomap-panel-summary").inner_text()
+    page.click(".geomap-sort >> text=Fatalities")
+    page.wait_for_function("document.querySelector('.geomap-table th[aria-sort=descending]')")
+    deaths = [int(t) if t else -1 for t in page.locator(".geomap-table tr td:nth-child(4)").all_inner_texts()]
+    assert deaths == sorted(deaths, reverse=True)
+    page.evaluate("() => { geomapState.map.setView([34.1, 71.1], 9, {animate: false}); }")
+    page.wait_for_function("document.querySelectorAll('.geomap-table tr').length - 1 === geomapState.app.inView.count")
+    page.click(".geomap-tab >> text=Border stretches")
+    stretches = page.locator(".geomap-ranked li")
+    counts = [int(t) for t in page.locator(".geomap-ranked-count").all_inner_texts()]
+    assert stretches.count() > 3 and counts == sorted(counts, reverse=True)
+    assert sum(counts) == sum(page.evaluate("Object.values(geomapState.app.selection.bySegment)"))
+    stretches.first.locator("button").click()
+    page.wait_for_function("geomapState.map.getZoom() >= 7")
+    page.click(".geomap-tab >> text=Incidents in view")
+    page.locator(".geomap-table .geomap-linkbutton").first.click()  # a real click: the popup opens and stays
+    page.wait_for_selector(".geomap-popup-title")
+    page.wait_for_function("!document.querySelector('.leaflet-popup-content').textContent.includes('Loading')")
+    assert page.locator(".leaflet-popup").count() == 1
+    page.click(".geomap-tab >> text=Crossings")
+    assert "Torkham" in page.locator(".geomap-ranked").inner_text()
     assert page.errors == []

@@ -14,6 +14,18 @@
   var AREA_MIN_PX = 5;
   var AREA_MAX_PX = 160;
 
+  /** Enter or Space on a focused marker does what a click does (Leaflet only makes it focusable). */
+  function keyboard(marker) {
+    marker.on("add", function () {
+      marker.getElement().addEventListener("keydown", function (e) {
+        if (e.key !== "Enter" && e.key !== " ") return;
+        e.preventDefault();
+        marker.fire("click", {latlng: marker.getLatLng()});
+      });
+    });
+    return marker;
+  }
+
   function Incidents(app) {
     this.app = app;
     this.inc = app.inc;
@@ -75,7 +87,7 @@
                                                        app.map.getBoundsZoom(L.latLngBounds(sw, ne), false, [40, 40])));
       app.map.setView(L.latLngBounds(sw, ne).getCenter(), target);
     });
-    return marker;
+    return keyboard(marker);
   };
 
   Incidents.prototype.spotMarker = function (indices) {
@@ -94,7 +106,7 @@
                                                                                    geomap.popup.options(app)); });
     var self = this;
     indices.forEach(function (i) { self.leafMarkers[i] = marker; });
-    return marker;
+    return keyboard(marker);
   };
 
   Incidents.prototype.leaf = function (i) {

@@ -67,6 +67,8 @@
     }
     follow();
     app.layersControl = L.control.layers(base, control, {collapsed: true, position: "topright"}).addTo(map);
+    app.layersControl.getContainer().querySelector(".leaflet-control-layers-toggle")
+      .setAttribute("aria-label", "Layers: choose what the map shows");
 
     geomap.tools.addMenu(app).id = "geomap-status";
     app.status = container.querySelector(".geomap-status");

@@ -38,7 +38,7 @@
     } else {
       bottom = 40;
     }
-    var width = Math.max(200, Math.min(340, box.width - right - 40));
+    var width = Math.max(180, Math.min(340, box.width - right - 70));  // the content; the frame adds ~50 px
     return {maxWidth: width, minWidth: Math.min(220, width),
             maxHeight: Math.max(140, Math.min(box.height * (phone ? 0.55 : 0.9), box.height - top - bottom - 40)),
             autoPanPaddingTopLeft: [10, top], autoPanPaddingBottomRight: [right, bottom], className: "geomap-popup-box"};

@@ -15,6 +15,11 @@
       build(box);
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
+      // Clicks and keys in a control stay there. Leaflet tells a control's click by the element's
+      // ancestors, which a table row redrawn by its own click no longer has, so the map took it for a
+      // click on the map and closed the popup the row had just opened; Enter became such a click too,
+      // and arrow keys panned the map.
+      L.DomEvent.on(box, "click keydown keypress keyup", L.DomEvent.stopPropagation);
       return box;
     };
     return c;
