@@ -47,7 +47,7 @@ def _count_colour(png: bytes, rgb: tuple[int, int, int], tolerance: int = 40) ->
 def test_offline_map_renders_with_border_legend_and_no_request(offline_page, sample_map, artifacts):
     page = offline_page
     requests = _open(page, sample_map)
-    page.wait_for_timeout(300)
+    page.wait_for_selector(".geomap-minimap canvas")  # the last thing the page draws
     assert page.errors == [] and requests == []
     state = page.evaluate("""() => ({
         incidents: geomapState.count, clusters: geomapState.clusters(),
@@ -97,8 +97,7 @@ def test_clicking_a_cluster_zooms_and_an_incident_popup_shows_its_fields(offline
     clusters = page.locator(".geomap-cluster:not(.geomap-spot)")
     counts = [int(t) for t in clusters.all_inner_texts()]
     clusters.nth(counts.index(max(counts))).click()
-    page.wait_for_timeout(500)
-    assert page.evaluate("geomapState.map.getZoom()") > before
+    page.wait_for_function(f"geomapState.map.getZoom() > {before}")
     page.evaluate("geomapState.open(0)")
     page.wait_for_selector(".geomap-popup", timeout=5000)
     text = page.locator(".geomap-popup").inner_text()
@@ -113,9 +112,9 @@ def test_measure_tool_reports_the_distance_between_two_clicks(offline_page, samp
     page.click(".geomap-measure-button")
     box = page.locator(".leaflet-container").first.bounding_box()
     clicks = [(box["x"] + 500, box["y"] + 450), (box["x"] + 800, box["y"] + 500)]
-    for x, y in clicks:
+    for k, (x, y) in enumerate(clicks):
         page.mouse.click(x, y)
-        page.wait_for_timeout(150)
+        page.wait_for_function(f"geomapState.app.tools.measure.points.length === {k + 1}")
     ends = page.evaluate("""(points) => points.map(([x, y]) => {
         const r = geomapState.map.getContainer().getBoundingClientRect();
         const p = geomapState.map.containerPointToLatLng([x - r.left, y - r.top]);
@@ -129,8 +128,7 @@ def test_measure_tool_reports_the_distance_between_two_clicks(offline_page, samp
     expected = float(distance_km(ends[0][0], ends[0][1], ends[1][0], ends[1][1]))
     assert expected > 50 and shown_km == pytest.approx(expected, rel=0.01)  # a sphere's answer, within 1 %
     page.click(".geomap-measure-button")  # off again: the line and its label go
-    page.wait_for_timeout(300)
-    assert page.locator(".geomap-measure-label").count() == 0
+    page.wait_for_selector(".geomap-measure-label", state="detached")
 
 
 def test_fullscreen_fills_the_window_and_comes_back(offline_page, sample_map):
@@ -140,12 +138,11 @@ def test_fullscreen_fills_the_window_and_comes_back(offline_page, sample_map):
                        return [r.width, r.height, window.innerWidth, window.innerHeight]; }"""
     page.evaluate("window.scrollTo(0, 0)")
     page.click(".geomap-fullscreen-button")
-    page.wait_for_timeout(300)
+    page.wait_for_function(f"({size})().every((v, k, a) => k > 1 || v === a[k + 2])")
     width, height, window_width, window_height = page.evaluate(size)
     assert (width, height) == (window_width, window_height)
     page.click(".geomap-fullscreen-button")
-    page.wait_for_timeout(300)
-    assert page.evaluate("document.fullscreenElement === null")
+    page.wait_for_function("document.fullscreenElement === null")
     assert not page.evaluate("geomapState.map.getContainer().classList.contains('geomap-fullscreen')")
 
 
@@ -157,8 +154,7 @@ def test_minimap_shows_the_border_and_follows_the_map(offline_page, sample_map):
     before = minimap.screenshot()
     assert _count_colour(before, BORDER_RED) > 20
     page.evaluate("() => { geomapState.map.setView([29.5, 64.5], 8, {animate: false}); }")
-    page.wait_for_timeout(300)
-    after = minimap.screenshot()
+    after = minimap.screenshot()  # the minimap follows on the map's moveend, before the next frame
     assert before != after  # the view box and the minimap's centre moved with the map
 
 
@@ -229,7 +225,7 @@ def test_hostile_description_shows_as_text_and_runs_nothing(offline_page, tmp_pa
     page.wait_for_selector(".geomap-popup")
     page.fill(".geomap-search input", "<img src=x onerror=window.pwned=5>")
     page.press(".geomap-search input", "Enter")
-    page.wait_for_timeout(300)
+    page.wait_for_function("document.querySelector('.geomap-search-message').textContent !== ''")
     assert page.evaluate("window.pwned") is None
     assert hostile in page.locator(".geomap-popup-text").inner_text()
     assert page.locator(".geomap-popup a").count() == 0  # a javascript: link is not made into a link
@@ -584,3 +580,234 @@ def test_the_table_lists_what_is_in_view_sorts_and_ranks_border_stretches(offlin
     page.click(".geomap-tab >> text=Crossings")
     assert "Torkham" in page.locator(".geomap-ranked").inner_text()
     assert page.errors == []
+
+
+# ---------- filters and time ----------
+
+@pytest.fixture(scope="module")
+def filter_map(tmp_path_factory):
+    """Twelve incidents with actors, sub-event types, sources and texts, and the table they came from."""
+    frame = pd.DataFrame({
+        "event_date": pd.date_range("2025-10-01", periods=12, freq="3D").strftime("%Y-%m-%d"),
+        "latitude": np.linspace(31.0, 34.5, 12), "longitude": np.linspace(66.5, 71.2, 12),
+        "event_type": ["Battles", "Protests"] * 6,
+        "sub_event_type": ["Armed clash", "Peaceful protest", "Armed clash", "Protest with intervention"] * 3,
+        "actor1": ["Military Forces of Pakistan", "Protesters", "Taliban", "Protesters"] * 3,
+        "actor2": ["Taliban", None, "Military Forces of Pakistan", None] * 3,
+        "source_dataset": ["acled.csv"] * 8 + ["gdelt.csv"] * 4,
+        "fatalities": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        "description": [f"Report {k}: {'shelling' if k % 3 == 0 else 'a march'} near the crossing" for k in range(12)],
+    })
+    path = tmp_path_factory.mktemp("filters") / "filters.html"
+    write_html(render(join(frame), offline=True), path)
+    return path, frame
+
+
+def _visible(page) -> int:
+    return page.evaluate("geomapState.visible")
+
+
+def test_filters_on_any_field_combine_and_the_counts_follow(offline_page, filter_map):
+    path, frame = filter_map
+    page = offline_page
+    _open(page, path)
+    assert _visible(page) == 12
+    page.click(".geomap-filters summary")
+    page.locator(".geomap-choice label", has_text="Peaceful protest").locator("input").uncheck()
+    page.locator(".geomap-choice label", has_text="Protest with intervention").locator("input").uncheck()
+    page.wait_for_function("geomapState.visible === 6")
+    page.fill(".geomap-actor", "taliban")
+    page.press(".geomap-actor", "Enter")
+    page.wait_for_function("geomapState.visible === 6")  # every armed clash names the Taliban
+    page.locator(".geomap-choice label", has_text="gdelt.csv").locator("input").uncheck()
+    expected = frame[(frame["sub_event_type"] == "Armed clash") & (frame["source_dataset"] != "gdelt.csv")]
+    page.wait_for_function(f"geomapState.visible === {len(expected)}")
+    page.locator(".geomap-range input").first.fill("2")
+    page.locator(".geomap-range input").first.dispatch_event("change")
+    page.locator(".geomap-range input").last.fill("6")
+    page.locator(".geomap-range input").last.dispatch_event("change")
+    expected = expected[expected["fatalities"].between(2, 6)]
+    page.wait_for_function(f"geomapState.visible === {len(expected)}")
+    page.fill(".geomap-text", "SHELLING")
+    page.press(".geomap-text", "Enter")
+    expected = expected[expected["description"].str.contains("shelling")]
+    page.wait_for_function(f"geomapState.visible === {len(expected)}")
+    assert 0 < len(expected) < 12
+    assert f"{len(expected)} of 12 shown" in page.locator(".geomap-legend-count").inner_text()
+    assert page.evaluate("geomapState.clusters() + geomapState.app.layer.drawn.leaves") >= 1
+    page.click(".geomap-clear")
+    page.wait_for_function("geomapState.visible === 12")
+    assert page.errors == []
+
+
+def test_the_time_histogram_brush_and_playback_speeds(offline_page, filter_map):
+    path, _ = filter_map
+    page = offline_page
+    _open(page, path)
+    bars = page.evaluate("Array.from(geomapState.app.timebar.bins)")
+    assert sum(bars) == 12
+    assert page.locator(".geomap-speed option").all_inner_texts() == ["Slow", "Normal", "Fast"]
+    box = page.locator(".geomap-histogram").bounding_box()
+    page.mouse.move(box["x"] + 2, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + 20, steps=5)
+    page.mouse.up()
+    window = page.evaluate("[geomapState.app.filter.from, geomapState.app.filter.to]")
+    assert window[0] == 0 and 8 <= window[1] <= 12  # the first ~30 % of 34 days
+    assert page.locator(".geomap-width").input_value() == "custom"
+    inside = sum(1 for day in range(0, 34, 3) if day <= window[1])
+    assert _visible(page) == inside
+    page.select_option(".geomap-speed", "fast")
+    page.click(".geomap-play")
+    page.wait_for_function("geomapState.app.filter.from >= 3")  # it moves
+    page.click(".geomap-play")
+    moved = page.evaluate("geomapState.app.filter.from")
+    assert page.evaluate("geomapState.app.timebar.timer") is None
+    assert page.evaluate("geomapState.app.filter.to - geomapState.app.filter.from") == window[1] - window[0]
+    assert moved >= 3 and page.errors == []
+
+
+def test_weekend_year_and_end_dates_from_extract_are_honoured(offline_page, tmp_path):
+    frame = pd.DataFrame({
+        "event_date": ["2025-10-18", "2025-01-01", "2025-10-06", "2025-10-20"],
+        "event_date_end": ["2025-10-19", "2025-12-31", "2025-10-09", ""],
+        "date_precision": ["weekend", "year", "day", "report"],
+        "latitude": [34.1, 33.0, 32.0, 31.0], "longitude": [71.1, 70.0, 69.0, 66.5],
+    })
+    path = write_html(render(join(frame), offline=True), tmp_path / "dates.html")
+    page = offline_page
+    _open(page, path)
+    day = page.evaluate("(iso) => geomap.time.dayOf(geomapState.app.inc.day0, iso)", "2025-10-19")  # a Sunday
+    page.evaluate(f"geomapState.setWindow({day}, 1)")
+    assert _visible(page) == 2  # the weekend and the year
+    page.evaluate(f"geomapState.setWindow({day - 10}, 1)")  # 9 October: the range 6-9 October and the year
+    assert _visible(page) == 2
+    page.evaluate(f"geomapState.setWindow({day - 9}, 1)")  # 10 October: the year alone
+    assert _visible(page) == 1
+    page.evaluate("geomapState.open(0)")
+    page.wait_for_selector(".geomap-popup-title")
+    texts = page.evaluate("""() => { const inc = geomapState.app.inc; const out = [];
+        for (let i = 0; i < inc.n; i++) out.push(geomap.time.dateText(inc.day0, inc.start[i], inc.end[i]));
+        return out; }""")
+    assert "weekend of 18 Oct 2025" in texts and "2025 (date known to the year)" in texts
+    assert "6 Oct 2025 – 9 Oct 2025" in texts and "20 Oct 2025" in texts
+
+
+# ---------- defects, each with its test ----------
+
+def test_turning_the_border_pieces_off_and_on_keeps_the_border_line_on_top(offline_page, sample_map):
+    page = offline_page
+    _open(page, sample_map)
+    page.evaluate("() => { geomapState.map.setView([31.0, 66.45], 9, {animate: false}); }")  # a coloured piece
+    before = _count_colour(page.screenshot(), BORDER_RED, 25)
+    page.locator(".leaflet-control-layers").hover()
+    toggle = page.locator(".leaflet-control-layers label", has_text="per 50 km").locator("input")
+    toggle.uncheck()
+    toggle.check()
+    page.mouse.move(700, 450)
+    after = _count_colour(page.screenshot(), BORDER_RED, 25)
+    assert before > 200 and after >= before * 0.95
+
+
+def test_a_long_popup_fits_the_window_clear_of_the_search_box(offline_page, tmp_path):
+    frame = pd.DataFrame({"place": ["Torkham"], "latitude": [34.11], "longitude": [71.08],
+                          "description": ["A very long report. " * 600]})
+    path = write_html(render(join(frame), offline=True), tmp_path / "long.html")
+    page = offline_page
+    _open(page, path)
+    page.evaluate("geomapState.open(0)")
+    page.wait_for_selector(".geomap-popup-text")
+    page.wait_for_function("""() => { const r = document.querySelector('.leaflet-popup-content-wrapper')
+        .getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }""")  # after the autopan
+    popup = page.locator(".leaflet-popup-content-wrapper").bounding_box()
+    search = page.locator(".geomap-search").bounding_box()
+    tools = page.locator(".geomap-buttons").bounding_box()
+    assert popup["y"] >= 0 and popup["y"] + popup["height"] <= 900
+    for box in (search, tools):  # no overlap with the controls at the top left
+        assert (popup["x"] >= box["x"] + box["width"] or popup["y"] >= box["y"] + box["height"]
+                or popup["x"] + popup["width"] <= box["x"])
+    assert page.evaluate("document.querySelector('.leaflet-popup-content').scrollHeight > "
+                         "document.querySelector('.leaflet-popup-content').clientHeight")  # it scrolls
+
+
+def test_the_measure_tool_measures_across_a_cluster_instead_of_zooming(offline_page, sample_map):
+    page = offline_page
+    _open(page, sample_map)
+    zoom = page.evaluate("geomapState.map.getZoom()")
+    page.click(".geomap-measure-button")
+    cluster = page.locator(".geomap-cluster").first.bounding_box()
+    page.mouse.click(cluster["x"] + cluster["width"] / 2, cluster["y"] + cluster["height"] / 2)
+    page.mouse.click(700, 600)
+    page.wait_for_selector(".geomap-measure-label")
+    assert page.evaluate("geomapState.map.getZoom()") == zoom
+    assert float(page.locator(".geomap-measure-label").inner_text().split(" km")[0]) > 1
+    assert page.locator(".leaflet-popup").count() == 0
+
+
+def test_a_country_level_row_shows_no_province_or_district_as_fact(offline_page, tmp_path):
+    frame = join(geocode(pd.DataFrame({"place": ["Pakistan", "Torkham"], "event_date": ["2025-10-12"] * 2})))
+    assert frame["geo_precision"].tolist() == [4, 1] and frame["province"].notna().all()
+    path = write_html(render(frame, offline=True), tmp_path / "country.html")
+    page = offline_page
+    _open(page, path)
+    texts = {}
+    for i in range(2):
+        page.evaluate(f"geomapState.open({i})")
+        page.wait_for_selector(".geomap-popup-title")
+        page.wait_for_function("!document.querySelector('.leaflet-popup-content').textContent.includes('Loading')")
+        texts[page.locator(".geomap-popup-title").inner_text()] = page.locator(".leaflet-popup-content").inner_text()
+    assert "Province" not in texts["Pakistan"] and "District" not in texts["Pakistan"]
+    assert "Province" in texts["Torkham"] and "Khyber Pakhtunkhwa" in texts["Torkham"]
+
+
+def test_cluster_colours_are_not_event_type_colours(offline_page, sample_map):
+    from geomap.render import EVENT_COLOURS, OTHER_COLOUR
+
+    page = offline_page
+    _open(page, sample_map)
+    colours = page.evaluate("""() => ['s', 'm', 'l'].map(size => {
+        const box = document.createElement('div');
+        box.className = 'geomap-cluster geomap-cluster-' + size;
+        box.innerHTML = '<span>1</span>';
+        document.body.appendChild(box);
+        const rgb = getComputedStyle(box.firstChild).backgroundColor;
+        box.remove();
+        return rgb.match(/\\d+/g).slice(0, 3).map(Number);
+    })""")
+    events = [tuple(int(c[k:k + 2], 16) for k in (1, 3, 5)) for c in [*EVENT_COLOURS.values(), OTHER_COLOUR]]
+    for rgb in colours:
+        assert min(sum(abs(a - b) for a, b in zip(rgb, e, strict=True)) for e in events) > 60, rgb
+
+
+def test_no_bands_and_a_custom_tile_url_make_a_working_map(offline_page, tmp_path):
+    path = tmp_path / "nobands.html"
+    url = "https://tiles.example.org/{z}/{x}/{y}.png"
+    result = CliRunner().invoke(app, ["map", "--bands", "", "--tiles", url, "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    page = offline_page
+    requests = _open(page, path)
+    legend = page.locator(".geomap-legend").inner_text()
+    page.click(".geomap-legend summary >> text=Map key")
+    legend = page.locator(".geomap-legend").inner_text()
+    assert "null" not in legend and "Incidents within 50 km, per 50 km of border" in legend
+    assert "Within" not in legend.split("Map key")[-1].split("Incidents within")[0]  # no band row
+    assert any(r.startswith("https://tiles.example.org/") for r in requests)  # the tiles are asked for
+    assert "tiles.example.org" in page.locator(".leaflet-control-attribution").inner_text()
+    assert page.errors == []
+
+
+def test_uncertainty_informs_without_hiding_the_border_when_zoomed_in(offline_page, tmp_path):
+    rng = np.random.default_rng(5)
+    n = 3000  # incidents known to a district (20 km) or a province (80 km), packed near Torkham
+    frame = pd.DataFrame({"latitude": 34.1 + rng.normal(0, 0.15, n), "longitude": 71.05 + rng.normal(0, 0.15, n),
+                          "geo_precision": rng.choice([2, 3], n), "event_date": "2025-10-12"})
+    path = write_html(render(join(frame), offline=True), tmp_path / "dense.html")
+    page = offline_page
+    _open(page, path)
+    page.evaluate("() => { geomapState.map.setView([34.12, 71.09], 10, {animate: false}); }")
+    with_areas = _count_colour(page.screenshot(), BORDER_RED, 25)
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers label", has_text="Location uncertainty").locator("input").uncheck()
+    page.mouse.move(700, 450)
+    without = _count_colour(page.screenshot(), BORDER_RED, 25)
+    assert without > 200 and with_areas >= 0.9 * without  # the outlines leave the border readable

@@ -58,7 +58,8 @@ def test_hostile_text_never_appears_as_markup(hostile_map):
     assert "<img src=x" not in html
     assert "<i>title</i>" not in html and "&lt;i&gt;title&lt;/i&gt;" in html
     incidents = payload(html)["incidents"]["columns"]
-    assert column(incidents["description"])[0] == HOSTILE  # kept verbatim, as data
+    by_row = dict(zip(column(incidents["row"]), column(incidents["description"]), strict=True))
+    assert by_row[0] == HOSTILE  # kept verbatim, as data
 
 
 def test_payload_carries_every_located_incident_and_the_layers(tmp_path):
@@ -78,10 +79,11 @@ def test_coordinates_and_dates_survive_packing():
     frame = pd.DataFrame({"latitude": [34.11472, 32.51556], "longitude": [71.08472, 69.2825],
                           "event_date": ["2025-10-15", "2025-10-15"], "date_precision": ["day", "month"]})
     data = payload(render(frame).get_root().render())["incidents"]
-    lat = column(data["columns"]["lat"])
+    order = np.argsort(column(data["columns"]["row"]))  # the page keeps rows in place order, with their number
+    lat = np.array(column(data["columns"]["lat"]))[order]
     assert lat == pytest.approx([34.11472, 32.51556], abs=0.0005)
     assert data["day0"] == "2025-10-01"  # the month-precise incident starts with its month
-    assert column(data["columns"]["span"]) == [1, 31]
+    assert np.array(column(data["columns"]["span"]))[order].tolist() == [1, 31]
 
 
 def test_offline_has_no_tile_layer_and_online_does():
@@ -107,7 +109,8 @@ def test_popup_fields_give_way_to_the_popup_budget(monkeypatch):
     monkeypatch.setattr(settings, "MAP_POPUP_BUDGET_BYTES", 0)
     assert "description" in payload(render(frame).get_root().render())["incidents"]["omitted"]
     whole = payload(render(frame, popup_budget=10**7).get_root().render())["incidents"]
-    assert whole["omitted"] == [] and column(whole["columns"]["description"])[1999] == "incident number 1999"
+    by_row = dict(zip(column(whole["columns"]["row"]), column(whole["columns"]["description"]), strict=True))
+    assert whole["omitted"] == [] and by_row[1999] == "incident number 1999"
 
 
 def test_side_uncertain_when_the_precision_reaches_the_border():
@@ -188,3 +191,48 @@ def test_a_tile_url_is_used_as_given_and_never_templated(tmp_path, monkeypatch):
         render(pd.DataFrame({"latitude": [34.1], "longitude": [71.1]}), tiles="https://tiles.example.org/a.png")
     with pytest.raises(InputError, match="tile set"):
         render(pd.DataFrame({"latitude": [34.1], "longitude": [71.1]}), tiles="No Such Tiles")
+
+
+def test_the_country_fills_follow_the_border_line_closely():
+    import shapely
+    from shapely.geometry import shape
+
+    from geomap import datasets
+    from geomap.geodesy import to_region
+
+    data = payload(render(pd.DataFrame({"latitude": [34.1], "longitude": [71.1]})).get_root().render())
+    fills = {f["properties"]["code"]: shape(f["geometry"]) for f in data["countries"]["features"]}
+    line = np.asarray(datasets.border().geometry.iloc[0].coords)[::20]
+
+    def metric(geom):
+        return shapely.transform(geom, lambda xy: np.column_stack(to_region(xy[:, 0], xy[:, 1])))
+
+    points = shapely.points(np.column_stack(to_region(line[:, 0], line[:, 1])))
+    for code in ("AF", "PK"):
+        edge = metric(fills[code].boundary)
+        off_km = shapely.distance(points, edge) / 1000
+        assert np.quantile(off_km, 0.99) < 0.1, code  # was up to ~1 km, visible from zoom 12
+
+
+def test_a_row_located_only_to_a_country_or_province_has_no_finer_unit():
+    frame = join(geocode(pd.DataFrame({"place": ["Pakistan", "Khost province", "Torkham"]})))
+    assert frame["geo_precision"].tolist() == [4, 3, 1]
+    columns = payload(render(frame).get_root().render())["incidents"]["columns"]
+    rows = column(columns["row"])
+    province = dict(zip(rows, column(columns["province"]), strict=True))
+    district = dict(zip(rows, column(columns["district"]), strict=True))
+    assert province[0] is None and district[0] is None  # the country's centre says nothing of either
+    assert province[1] == "Khost" and district[1] is None
+    assert province[2] == "Khyber Pakhtunkhwa" and district[2]
+
+
+def test_a_grid_cell_spans_its_whole_time_bin():
+    frame = _region_incidents(3_000)
+    frame["event_date"] = "2025-10-13"  # all on a Monday: the cells still stand for their week
+    incidents = payload(render(frame, aggregate_above=100).get_root().render())["incidents"]
+    assert incidents["period"] == "week" and set(column(incidents["columns"]["span"])) == {7}
+
+
+def test_the_page_is_the_same_byte_for_byte_every_run():
+    frame = _region_incidents(2_000)
+    assert render(frame).get_root().render() == render(frame.copy()).get_root().render()

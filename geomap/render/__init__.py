@@ -92,8 +92,9 @@ def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border 
     root = fmap.get_root()
     root.header.add_child(page.Raw(f"<title>{html.escape(title)}</title>"), name="geomap_title")
     root.header.add_child(page.Raw(page.assets()), name="geomap_assets")
-    data = _payload(incidents, title, tile_spec, bands, segment_km, aggregate_above, popup_budget)
-    root.html.add_child(page.data_block(data), name="geomap_data")
+    block = page.data_block(_payload(incidents, title, tile_spec, bands, segment_km, aggregate_above, popup_budget))
+    root.html.add_child(block, name="geomap_data")
+    page.name_after(fmap, block)
     fmap.add_child(page.start())
     return fmap
 

@@ -75,7 +75,8 @@ def _text(rows: pd.DataFrame, column: str) -> pd.Series:
     if column not in rows:
         return pd.Series(None, index=rows.index, dtype=object)
     values = rows[column].astype(object)
-    return values.where(values.notna() & (values.astype(str) != ""), None).map(lambda v: v if v is None else str(v))
+    keep = values.notna() & (values.astype(str) != "")
+    return pd.Series([str(v) if k else None for v, k in zip(values, keep, strict=True)], index=rows.index, dtype=object)
 
 
 def _actors(rows: pd.DataFrame) -> pd.Series:

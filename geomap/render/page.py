@@ -7,6 +7,7 @@ returns its text as it is; the data travels as JSON escaped for ``</script>``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import lru_cache
@@ -146,6 +147,11 @@ def script() -> str:
 def _script_safe(js: str) -> str:
     # A literal "</script" inside inlined code would end the element early.
     return js.replace("</script", "<\\/script")
+
+
+def name_after(fmap: folium.Map, block: Raw) -> None:
+    """Name the map after its data, not a random id, so the same input gives the same page byte for byte."""
+    fmap._id = hashlib.sha256(block.render().encode("utf-8")).hexdigest()[:32]
 
 
 def data_block(payload: dict) -> Raw:
