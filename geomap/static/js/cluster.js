@@ -32,7 +32,8 @@
       var w = inc.weight[i];
       if (slot === undefined) {
         slots.set(key, cells.length);
-        cells.push({x: x * w, y: y * w, weight: w, n: 1, first: i, x0: x, y0: y, x1: x, y1: y, members: null});
+        cells.push({key: key, x: x * w, y: y * w, weight: w, n: 1, first: i, x0: x, y0: y, x1: x, y1: y,
+                    members: null});
         continue;
       }
       var c = cells[slot];

@@ -9,7 +9,7 @@
   var el = util.el;
   /** Zoom from which incidents are drawn one by one (only those at one spot share a marker). */
   var SINGLE_FROM_ZOOM = 12;
-  var CELL_PX = 60;
+  var CELL_PX = 80;
   /** Uncertainty outlines drawn only while their radius on screen is within these (pixels). */
   var AREA_MIN_PX = 5;
   var AREA_MAX_PX = 160;
@@ -42,29 +42,60 @@
     return this.app.colours[this.inc.cols.event_type.get(i)] || this.app.data.otherColor;
   };
 
-  /** Draw the selection for the current view. */
+  /**
+   * Draw the selection for the current view. Markers that stay the same (same cell, same count,
+   * same zoom) are kept rather than made anew, so a pan only adds what came into view.
+   */
   Incidents.prototype.redraw = function () {
     var map = this.app.map;
     var sel = this.app.selection;
-    this.markers.clearLayers();
-    this.points.clearLayers();
-    this.areas.clearLayers();
+    var previous = this.live || new Map();
+    var live = new Map();
+    this.live = live;
     this.leafMarkers = {};
-    if (!sel || !map.hasLayer(this.markers)) return;
-    var zoom = map.getZoom();
-    var b = map.getPixelBounds();
-    var view = {zoom: zoom, x0: b.min.x, y0: b.min.y, x1: b.max.x, y1: b.max.y};
-    var result = geomap.cluster.cluster(this.inc, sel.indices, sel.count, view,
-                                        zoom >= SINGLE_FROM_ZOOM ? 0 : CELL_PX);
     var self = this;
-    result.clusters.forEach(function (c) { self.markers.addLayer(self.clusterMarker(c, zoom)); });
-    result.spots.forEach(function (indices) { self.markers.addLayer(self.spotMarker(indices)); });
-    var showAreas = map.hasLayer(this.areas);
-    result.leaves.forEach(function (i) {
-      self.points.addLayer(self.leaf(i));
-      if (showAreas) self.area(i, false);
-    });
-    this.drawn = {clusters: result.clusters.length, spots: result.spots.length, leaves: result.leaves.length};
+    function keep(key, group, make) {
+      var marker = previous.get(key);
+      if (marker) previous.delete(key);
+      else group.addLayer(marker = make());
+      live.set(key, marker);
+      marker.geomapGroup = group;
+      return marker;
+    }
+    if (sel && map.hasLayer(this.markers)) {
+      var zoom = map.getZoom();
+      var b = map.getPixelBounds();
+      var view = {zoom: zoom, x0: b.min.x, y0: b.min.y, x1: b.max.x, y1: b.max.y};
+      var result = geomap.cluster.cluster(this.inc, sel.indices, sel.count, view,
+                                          zoom >= SINGLE_FROM_ZOOM ? 0 : CELL_PX);
+      var showAreas = map.hasLayer(this.areas);
+      result.clusters.forEach(function (c) {
+        keep(["c", zoom, c.key, c.weight, c.n].join(":"), self.markers, function () { return self.clusterMarker(c, zoom); });
+      });
+      result.spots.forEach(function (indices) {
+        var marker = keep(["s", zoom, indices.join(",")].join(":"), self.markers, function () {
+          return self.spotMarker(indices);
+        });
+        indices.forEach(function (i) { self.leafMarkers[i] = marker; });
+      });
+      result.leaves.forEach(function (i) {
+        self.leafMarkers[i] = keep("l:" + i, self.points, function () { return self.leaf(i); });
+        if (showAreas) {
+          var area = previous.get("a:" + zoom + ":" + i) || self.area(i);
+          if (area) keep("a:" + zoom + ":" + i, self.areas, function () { return area; });
+        }
+      });
+      this.drawn = {clusters: result.clusters.length, spots: result.spots.length, leaves: result.leaves.length};
+    } else {
+      this.drawn = {clusters: 0, spots: 0, leaves: 0};
+    }
+    previous.forEach(function (marker) { marker.geomapGroup.removeLayer(marker); });
+  };
+
+  /** Forget every marker, so the next redraw makes them anew (after the data they show changed). */
+  Incidents.prototype.reset = function () {
+    if (this.live) this.live.forEach(function (marker) { marker.geomapGroup.removeLayer(marker); });
+    this.live = null;
   };
 
   Incidents.prototype.clusterMarker = function (c, zoom) {
@@ -104,8 +135,6 @@
     marker.bindPopup(function () { return geomap.popup.spotList(app, indices); }, geomap.popup.options(app));
     marker.on("popupopen", function () { marker.getPopup().options = Object.assign(marker.getPopup().options,
                                                                                    geomap.popup.options(app)); });
-    var self = this;
-    indices.forEach(function (i) { self.leafMarkers[i] = marker; });
     return keyboard(marker);
   };
 
@@ -138,7 +167,6 @@
       marker.on("mouseout", function () { if (self.opened !== i) self.focus.clearLayers(); });
     }
     marker.on("click", function () { self.openPopup(i); });
-    this.leafMarkers[i] = marker;
     return marker;
   };
 
@@ -159,14 +187,14 @@
             px: radius * 1000 / metresPerPixel};
   };
 
-  /** A faint outline, fading as it grows on screen, and none when it would fill the screen. */
+  /** A faint outline, fading as it grows on screen, and none when it would fill the screen (null). */
   Incidents.prototype.area = function (i) {
     var colour = this.colour(i);
     var probe = this.shape(i, {pane: "geomap-uncertainty", interactive: false});
-    if (!probe || probe.px < AREA_MIN_PX || probe.px > AREA_MAX_PX) return;
+    if (!probe || probe.px < AREA_MIN_PX || probe.px > AREA_MAX_PX) return null;
     var opacity = Math.max(0.15, 0.7 - probe.px / AREA_MAX_PX * 0.55);
     probe.layer.setStyle({color: colour, weight: 1, opacity: opacity, dashArray: "4 4", fill: false});
-    this.areas.addLayer(probe.layer);
+    return probe.layer;
   };
 
   /** The whole area of one incident, filled lightly: on hover and while its popup is open. */

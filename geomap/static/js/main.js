@@ -248,7 +248,7 @@
       setTimeout(function () {
         geomap.tools.addMinimap(app)();
         // The fields that shape what is drawn (province areas, tooltips): decoded once the map is usable.
-        inc.fields(["place", "feature_kind", "province"]).then(function () { layer.redraw(); });
+        inc.fields(["place", "feature_kind", "province"]).then(function () { layer.reset(); layer.redraw(); });
       }, 0);
       var state = {
         ready: true, readyMs: performance.now(), buildMs: performance.now() - started, app: app, map: map,
