@@ -12,7 +12,7 @@
    *
    * view: {zoom, x0, y0, x1, y1} in world pixels at that zoom (256-pixel tiles, as Leaflet's
    * getPixelBounds); cellPx: the cell size in pixels, or 0 for no merging except of incidents at
-   * the very same spot. Returns {clusters: [{x, y, weight, n, first, x0, y0, x1, y1}],
+   * the very same spot. Returns {clusters: [{key, x, y, weight, n, first, x0, y0, x1, y1, members}],
    * spots: [[i, ...]], leaves: [i, ...]}; cluster positions and extents are in world pixels.
    */
   function cluster(inc, indices, count, view, cellPx) {
@@ -33,7 +33,7 @@
       if (slot === undefined) {
         slots.set(key, cells.length);
         cells.push({key: key, x: x * w, y: y * w, weight: w, n: 1, first: i, x0: x, y0: y, x1: x, y1: y,
-                    members: null});
+                    members: [i]});
         continue;
       }
       var c = cells[slot];
@@ -45,7 +45,7 @@
       if (x > c.x1) c.x1 = x;
       if (y < c.y0) c.y0 = y;
       if (y > c.y1) c.y1 = y;
-      if (cellPx <= 0) (c.members = c.members || [c.first]).push(i);
+      c.members.push(i);
     }
     var out = {clusters: [], spots: [], leaves: []};
     for (var s = 0; s < cells.length; s++) {
@@ -55,25 +55,11 @@
       } else if (cellPx <= 0) {
         out.spots.push(cell.members);
       } else if (cell.x1 - cell.x0 < 1e-6 * scale && cell.y1 - cell.y0 < 1e-6 * scale) {
-        out.spots.push(members(inc, indices, count, cell, scale));
+        out.spots.push(cell.members);  // all at one position: zooming would never split them
       } else {
         cell.x /= cell.weight;
         cell.y /= cell.weight;
         out.clusters.push(cell);
-      }
-    }
-    return out;
-  }
-
-  /** The incidents at one spot (all of a cell's incidents share a position). */
-  function members(inc, indices, count, cell, scale) {
-    var out = [];
-    var mx = inc.mx[cell.first];
-    var my = inc.my[cell.first];
-    for (var k = 0; k < count; k++) {
-      var i = indices[k];
-      if (Math.abs(inc.mx[i] - mx) * scale < 1e-6 * scale && Math.abs(inc.my[i] - my) * scale < 1e-6 * scale) {
-        out.push(i);
       }
     }
     return out;

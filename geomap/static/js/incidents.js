@@ -73,7 +73,7 @@
         keep(["c", zoom, c.key, c.weight, c.n].join(":"), self.markers, function () { return self.clusterMarker(c, zoom); });
       });
       result.spots.forEach(function (indices) {
-        var marker = keep(["s", zoom, indices.join(",")].join(":"), self.markers, function () {
+        var marker = keep(["s", zoom, indices[0], indices.length].join(":"), self.markers, function () {
           return self.spotMarker(indices);
         });
         indices.forEach(function (i) { self.leafMarkers[i] = marker; });
@@ -132,9 +132,8 @@
                        iconSize: [30, 30]}),
       title: label, alt: label, keyboard: true
     });
-    marker.bindPopup(function () { return geomap.popup.spotList(app, indices); }, geomap.popup.options(app));
-    marker.on("popupopen", function () { marker.getPopup().options = Object.assign(marker.getPopup().options,
-                                                                                   geomap.popup.options(app)); });
+    marker.bindPopup(function () { return geomap.popup.spotList(app, indices); },
+                     geomap.popup.options(app, marker.getLatLng()));
     return keyboard(marker);
   };
 

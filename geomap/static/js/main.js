@@ -101,6 +101,7 @@
       app.legend.segmentLabel.textContent = "Incidents within " + data.segmentBandKm + " km, per " + data.segmentKm +
         " km of border (up to " + util.formatNumber(max) + ")";
       layer.refreshHeat();
+      layer.reset();  // what the markers hold changed with the filter; a move alone keeps them
       redraw();
     }
     function redraw() {

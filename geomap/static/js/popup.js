@@ -18,29 +18,34 @@
     table.appendChild(tr);
   }
 
-  /** Room for a popup: clear of the controls at the top, the time bar below and the legend on the right. */
-  function options(app) {
+  /**
+   * Room for a popup at `latlng`: clear of the controls above it (search, tools, the table), the
+   * time bar below and the legend on the right, and scrolling when taller than what is left.
+   */
+  function options(app, latlng) {
     var map = app.map;
     var box = map.getContainer().getBoundingClientRect();
     var phone = box.width < 640;
     var top = 10;
-    var bottom = 10;
+    var bottom = phone ? 40 : 10;
     var right = 10;
+    var width = Math.max(180, Math.min(340, box.width - 80));  // the content; the frame adds ~50 px
     if (!phone) {
-      document.querySelectorAll(".leaflet-top .geomap-control, .leaflet-top .leaflet-bar").forEach(function (c) {
+      var x = latlng ? box.left + map.latLngToContainerPoint(latlng).x : box.left + box.width / 2;
+      var left = x - width / 2 - 30;
+      var end = x + width / 2 + 30;
+      document.querySelectorAll(".leaflet-top .leaflet-control").forEach(function (c) {
         var r = c.getBoundingClientRect();
-        if (r.height && r.left < box.left + box.width / 2) top = Math.max(top, r.bottom - box.top + 10);
+        if (r.height && r.right > left && r.left < end) top = Math.max(top, r.bottom - box.top + 10);
       });
       var bar = document.querySelector(".geomap-time");
       if (bar && bar.offsetHeight) bottom = Math.max(bottom, box.bottom - bar.getBoundingClientRect().top + 10);
       var legend = document.querySelector(".geomap-legend");
       if (legend && legend.offsetHeight) right = Math.max(right, legend.getBoundingClientRect().width + 20);
-    } else {
-      bottom = 40;
+      width = Math.max(180, Math.min(width, box.width - right - 80));
     }
-    var width = Math.max(180, Math.min(340, box.width - right - 70));  // the content; the frame adds ~50 px
     return {maxWidth: width, minWidth: Math.min(220, width),
-            maxHeight: Math.max(140, Math.min(box.height * (phone ? 0.55 : 0.9), box.height - top - bottom - 40)),
+            maxHeight: Math.max(120, Math.min(box.height * (phone ? 0.55 : 0.9), box.height - top - bottom - 90)),
             autoPanPaddingTopLeft: [10, top], autoPanPaddingBottomRight: [right, bottom], className: "geomap-popup-box"};
   }
 
@@ -117,17 +122,18 @@
     return box;
   }
 
-  /** Open incident (or cell) i's popup at its position, its fields decoded first. */
+  /**
+   * Open incident (or cell) i's popup at its position, once its fields are decoded: laid out and
+   * panned into view once, with all its content (a Promise of the popup).
+   */
   function open(app, i) {
     var inc = app.inc;
-    var popup = L.popup(options(app)).setLatLng([inc.lat[i], inc.lon[i]]);
-    popup.geomapIndex = i;
-    if (inc.aggregated) return popup.setContent(cell(app, i)).openOn(app.map);
-    popup.setContent(el("div", "geomap-popup", "Loading…")).openOn(app.map);
-    return inc.fields(FIELDS).then(function () {
-      popup.setContent(incident(app, i));
-      if (popup.isOpen()) popup.update();
-      return popup;
+    var latlng = L.latLng(inc.lat[i], inc.lon[i]);
+    var ready = inc.aggregated ? Promise.resolve() : inc.fields(FIELDS);
+    return ready.then(function () {
+      var popup = L.popup(options(app, latlng)).setLatLng(latlng);
+      popup.geomapIndex = i;
+      return popup.setContent(inc.aggregated ? cell(app, i) : incident(app, i)).openOn(app.map);
     });
   }
 
