@@ -811,3 +811,18 @@ def test_uncertainty_informs_without_hiding_the_border_when_zoomed_in(offline_pa
     page.mouse.move(700, 450)
     without = _count_colour(page.screenshot(), BORDER_RED, 25)
     assert without > 200 and with_areas >= 0.9 * without  # the outlines leave the border readable
+
+
+def test_the_legend_and_the_popups_say_which_fields_the_popup_budget_left_out(offline_page, tmp_path):
+    frame = pd.DataFrame({"latitude": np.linspace(31, 34, 50), "longitude": np.linspace(66.5, 71, 50),
+                          "place": [f"Place {k}" for k in range(50)],
+                          "description": [f"A description too long to fit, number {k}. " * 8 for k in range(50)]})
+    path = write_html(render(frame, offline=True, popup_budget=600), tmp_path / "cut.html")
+    page = offline_page
+    _open(page, path)
+    legend = page.locator(".geomap-legend").inner_text()
+    assert "Popups leave out description" in legend and "--popup-budget" in legend
+    page.evaluate("geomapState.open(0)")
+    page.wait_for_selector(".geomap-popup-note")
+    assert "description" in page.locator(".geomap-popup-note").inner_text()
+    assert page.locator(".geomap-popup-title").inner_text().startswith("Place ")  # what fitted is there

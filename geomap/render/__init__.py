@@ -1,11 +1,11 @@
 """The interactive map: incidents in time, density and uncertainty, with the border around them.
 
-The page carries everything it needs: Leaflet and Leaflet.heat are inlined
-from bundled copies (no CDN), the data travels as JSON inside the page (incidents as
-compact typed columns, see :mod:`geomap.render.pack`), and all text from the data is
-placed with ``textContent`` by ``static/geomap.js``, never as HTML. With ``offline=True``
-there is no tile layer at all: the bundled country and province polygons are the basemap,
-and the page makes no request.
+The page carries everything it needs: Leaflet and Leaflet.heat are inlined from bundled
+copies (no CDN), the data travels as JSON inside the page (incidents as compact typed
+columns, compressed, see :mod:`geomap.render.pack`), and all text from the data is placed
+with ``textContent`` by the page's script (``static/js``, one module per concern), never as
+HTML. With ``offline=True`` there is no tile layer at all: the bundled country and province
+polygons are the basemap, and the page makes no request.
 
 No text from the user (title, data, tile URL) ever passes through a template engine (see
 :mod:`geomap.render.page`).

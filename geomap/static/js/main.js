@@ -143,7 +143,11 @@
       var write = function () {
         var hash = geomap.state.serialize(app.snapshotState());
         if (hash !== location.hash && !(hash === "" && location.hash === "")) {
-          history.replaceState(null, "", hash || location.pathname + location.search);
+          try {
+            history.replaceState(null, "", hash || location.pathname + location.search);
+          } catch (e) {
+            return;  // a page shown where its URL cannot change (a sandboxed notebook frame): no link, no harm
+          }
         }
         written = location.hash;
       };
