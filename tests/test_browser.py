@@ -761,7 +761,7 @@ def test_a_country_level_row_shows_no_province_or_district_as_fact(offline_page,
 
 
 def test_cluster_colours_are_not_event_type_colours(offline_page, sample_map):
-    from geomap.render import EVENT_COLOURS, OTHER_COLOUR
+    from geomap.render import EVENT_COLOURS, EXTRA_COLOURS, OTHER_COLOUR
 
     page = offline_page
     _open(page, sample_map)
@@ -774,7 +774,8 @@ def test_cluster_colours_are_not_event_type_colours(offline_page, sample_map):
         box.remove();
         return rgb.match(/\\d+/g).slice(0, 3).map(Number);
     })""")
-    events = [tuple(int(c[k:k + 2], 16) for k in (1, 3, 5)) for c in [*EVENT_COLOURS.values(), OTHER_COLOUR]]
+    events = [tuple(int(c[k:k + 2], 16) for k in (1, 3, 5))
+              for c in [*EVENT_COLOURS.values(), *EXTRA_COLOURS, OTHER_COLOUR]]
     for rgb in colours:
         assert min(sum(abs(a - b) for a, b in zip(rgb, e, strict=True)) for e in events) > 60, rgb
 

@@ -236,3 +236,11 @@ def test_a_grid_cell_spans_its_whole_time_bin():
 def test_the_page_is_the_same_byte_for_byte_every_run():
     frame = _region_incidents(2_000)
     assert render(frame).get_root().render() == render(frame.copy()).get_root().render()
+
+
+def test_categories_of_other_taxonomies_get_colours_of_their_own():
+    frame = pd.DataFrame({"latitude": [34.1, 33.0, 32.0, 31.0], "longitude": [71.1, 70.0, 69.0, 66.5],
+                          "event_type": ["state-based", "state-based", "one-sided", "Battles"]})
+    colours = {c["name"]: c["color"] for c in payload(render(frame).get_root().render())["categories"]}
+    assert colours["Battles"] == "#d7301f"
+    assert len(set(colours.values())) == 3 and "#636363" not in colours.values()

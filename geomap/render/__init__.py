@@ -39,6 +39,9 @@ EVENT_COLOURS = {
     "Riots": "#969696",
 }
 OTHER_COLOUR = "#636363"
+#: Colours for other taxonomies' categories (UCDP's "state-based", GDELT's codes), most frequent first;
+#: none is an ACLED colour or a cluster colour. Categories beyond these are drawn in OTHER_COLOUR.
+EXTRA_COLOURS = ("#e7298a", "#e6ab02", "#8c6d31", "#66a61e", "#7570b3", "#a6761d", "#f781bf")
 _FRAME_KM = 400.0
 
 
@@ -203,8 +206,10 @@ def _summary(rows: int, located_rows: int, cell_km: float | None, period: str | 
 
 
 def _categories(points: pd.DataFrame) -> list[dict]:
-    counts = points.groupby("event_type")["count"].sum().sort_values(ascending=False)
-    return [{"name": name, "color": EVENT_COLOURS.get(name, OTHER_COLOUR), "count": int(n)}
+    counts = points.groupby("event_type")["count"].sum().sort_values(ascending=False, kind="stable")
+    extra = iter(EXTRA_COLOURS)
+    return [{"name": name, "count": int(n),
+             "color": EVENT_COLOURS.get(name) or (next(extra, OTHER_COLOUR) if name != "Other" else OTHER_COLOUR)}
             for name, n in counts.items()]
 
 
@@ -242,4 +247,4 @@ def write_html(fmap: folium.Map, path: str | Path) -> Path:
     return path
 
 
-__all__ = ["EVENT_COLOURS", "OTHER_COLOUR", "parse_bands", "render", "write_html"]
+__all__ = ["EVENT_COLOURS", "EXTRA_COLOURS", "OTHER_COLOUR", "parse_bands", "render", "write_html"]
