@@ -158,6 +158,9 @@ def map_command(
                                        "('' for none).")] = ",".join(f"{b:g}" for b in settings.BANDS_KM),
     aggregate_above: Annotated[int, typer.Option(min=0, help="Above this many located incidents, draw counts in "
                                                  "grid cells so the page stays small.")] = settings.AGGREGATE_ABOVE,
+    popup_budget: Annotated[float, typer.Option(min=0, help="MB of compressed popup text the page may carry; fields "
+                                                "that do not fit are left out and named in the legend.")] =
+        settings.MAP_POPUP_BUDGET_BYTES / 1e6,
     place_column: PlaceOpt = settings.PLACE_COLUMN,
     country_column: CountryOpt = settings.COUNTRY_COLUMN,
     province_column: ProvinceOpt = settings.PROVINCE_COLUMN,
@@ -177,7 +180,8 @@ def map_command(
         raise typer.Exit(1)
     with _errors(), _progress() as report:
         _, summary = run(input_path, output, title=title, tiles=tiles, offline=offline, bands=parse_bands(bands),
-                         aggregate_above=aggregate_above, place_column=place_column, country_column=country_column,
+                         aggregate_above=aggregate_above, popup_budget=int(popup_budget * 1e6),
+                         place_column=place_column, country_column=country_column,
                          province_column=province_column, format=format, columns=columns, rejects=rejects,
                          progress=report)
     _print_summary(summary, is_map=True)

@@ -94,7 +94,8 @@ def run(input_path: str | Path | list[str | Path] | None = None, output: str | P
         stage: str = "join", place_column: str | None = None, country_column: str | None = None,
         province_column: str | None = None, title: str | None = None, tiles: str | None = None,
         offline: bool = False, bands: tuple[float, ...] | None = None, aggregate_above: int | None = None,
-        format: str | None = None, columns: str | dict | None = None, engine: str = "local",
+        popup_budget: int | None = None, format: str | None = None, columns: str | dict | None = None,
+        engine: str = "local",
         scheduler: str | object | None = None, dedupe_km: float | None = None, dedupe_days: float | None = None,
         dedupe_within: bool = False, rejects: str | Path | None = None,
         progress: Progress | None = None) -> tuple[pd.DataFrame | None, Summary]:
@@ -113,7 +114,7 @@ def run(input_path: str | Path | list[str | Path] | None = None, output: str | P
         ``"geocode"`` stops after geocoding; ``"join"`` (default) adds the border columns.
     place_column, country_column, province_column
         Input columns used by the geocoder (defaults in :mod:`geomap.settings`).
-    title, tiles, offline, bands, aggregate_above
+    title, tiles, offline, bands, aggregate_above, popup_budget
         Map options, see :func:`geomap.render`.
     format, columns
         Source format (``acled``, ``ucdp``, ``gdelt``, ``generic``; None detects it) and a
@@ -187,7 +188,7 @@ def run(input_path: str | Path | list[str | Path] | None = None, output: str | P
     if target is not None:
         if is_map:
             fmap = render(frame, **({"title": title} if title else {}), tiles=tiles, offline=offline, bands=bands,
-                          aggregate_above=aggregate_above)
+                          aggregate_above=aggregate_above, popup_budget=popup_budget)
             write_html(fmap, target)
             written = int(frame["latitude"].notna().sum())
         else:
