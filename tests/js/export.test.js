@@ -43,7 +43,7 @@ test("the CSV holds one row per selected incident with every field, quoted where
   const at = (r, name) => rows[r][header.indexOf(name)];
   assert.equal(at(1, "description"), 'He said "stop", then, left\nthe gate');
   assert.equal(at(2, "description"), "{{ 7*7 }}");
-  assert.equal(at(2, "place"), "=cmd()");  // written as it is: nothing in the data is changed
+  assert.equal(at(2, "place"), "'=cmd()");  // a spreadsheet shows it as text, never runs it as a formula
   assert.equal(at(2, "event_date"), "2025-10-10");
   assert.equal(at(2, "event_date_end"), "2025-10-16");
   assert.equal(at(1, "side_name"), "Pakistan");
@@ -57,7 +57,7 @@ test("only the selected rows, in the selection's order", async () => {
   const sel = geomap.filters.select(inc, filter);
   const rows = parseCsv(geomap.exporter.csv(inc, sel.indices, sel.count, list));
   assert.equal(rows.length, 2);
-  assert.equal(rows[1][rows[0].indexOf("place")], "=cmd()");
+  assert.equal(rows[1][rows[0].indexOf("place")], "'=cmd()");
 });
 
 test("GeoJSON: points in longitude, latitude order with the same fields", async () => {
@@ -67,5 +67,6 @@ test("GeoJSON: points in longitude, latitude order with the same fields", async 
   assert.equal(fc.features.length, 2);
   assert.deepEqual(fc.features[0].geometry.coordinates, [71.0847, 34.1147]);
   assert.equal(fc.features[1].properties.description, "{{ 7*7 }}");
+  assert.equal(fc.features[1].properties.place, "=cmd()");  // GeoJSON is no spreadsheet: every value untouched
   assert.equal(fc.features[0].properties.latitude, undefined);
 });

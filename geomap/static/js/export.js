@@ -1,6 +1,9 @@
 /* geomap — the filtered incidents as files: CSV and GeoJSON, every field the page carries, one
    row per incident shown (for a grid-cell map, one row per cell). Values are written as they are:
-   nothing is rounded beyond what the page holds (coordinates to ~50 m, distances to 0.1 km). */
+   nothing is rounded beyond what the page holds (coordinates to ~50 m, distances to 0.1 km). One
+   exception, in the CSV only: a text that a spreadsheet would run as a formula (it starts with
+   = + - @, a tab or a carriage return) gets a leading apostrophe, as OWASP advises against CSV
+   injection; the GeoJSON keeps every value untouched. */
 (function (geomap) {
   "use strict";
 
@@ -54,6 +57,7 @@
   function csvCell(value) {
     if (value === null || value === undefined) return "";
     var text = String(value);
+    if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = "'" + text;  // never a formula
     return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
 
