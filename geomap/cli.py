@@ -362,6 +362,8 @@ def map_command(
                                        "('' for none).")] = "10,25,50",
     aggregate_above: Annotated[int, typer.Option(min=0, help="Above this many located incidents, draw counts in "
                                                  "grid cells so the page stays small.")] = 200_000,
+    popup_budget: Annotated[float, typer.Option(min=0, help="MB of compressed popup text the page may carry; fields "
+                                                "that do not fit are left out and named in the legend.")] = 10.0,
     place_column: PlaceOpt = None,
     country_column: CountryOpt = None,
     province_column: ProvinceOpt = None,
@@ -389,7 +391,8 @@ def map_command(
 
         band_values = parse_bands(bands)
     _run(_inputs(input_path), output, is_map=True, stdout_suffix=".html", title=title, tiles=tiles, offline=offline,
-         bands=band_values, aggregate_above=aggregate_above, place_column=place_column,
+         bands=band_values, aggregate_above=aggregate_above, popup_budget=int(popup_budget * 1e6),
+         place_column=place_column,
          country_column=country_column, province_column=province_column, rejects=rejects, **shared)
 
 
@@ -643,15 +646,15 @@ def extract_command(
 @app.command("evaluate")
 @_shared(_SAYING)
 def evaluate_command(
-    devset: Annotated[Path, typer.Argument(help="Development set (JSON): reports with gold toponyms.",
-                                           show_default=False)],
+    devset: Annotated[Path, typer.Argument(help="Development set (.json: reports with gold toponyms) or a "
+                                           "geoparsing corpus (.jsonl, e.g. GeoVirus).", show_default=False)],
     as_json: JsonOpt = False,
     **shared,
 ) -> None:
-    """Score `geomap extract` against gold toponyms, beside the geotext extractor.
+    """Score `geomap extract` against gold toponyms, beside the geotext and spaCy peers.
 
-    Prints toponym precision, recall and F1, the share placed within 25 km and the mean
-    error in km, for geomap and geotext on the same reports.
+    Prints toponym precision, recall and F1, the share placed within 25 and 161 km and the
+    mean error in km, for each system on the same reports (per language for a dev set).
 
     \b
     Example:
@@ -661,6 +664,8 @@ def evaluate_command(
         from geomap.evaluate import evaluate
 
         scores = evaluate(devset)
+    for note in scores.attrs.get("notes", []):
+        _say(f"geomap: note: {note}", err=True)
     if as_json:
         typer.echo(scores.to_json(orient="records", indent=2))
         return

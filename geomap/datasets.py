@@ -117,6 +117,13 @@ def gazetteer() -> pd.DataFrame:
 
 
 @cache
+def english_words() -> frozenset[str]:
+    """Everyday English words (SCOWL's lower-case entries): a village named "Bar" needs more than a capital B."""
+    with as_file(_resource("english_words.parquet")) as path:
+        return frozenset(pd.read_parquet(path)["word"])
+
+
+@cache
 def districts() -> pd.DataFrame:
     """District seats (points): a district answer from them is approximate."""
     with as_file(_resource("districts.parquet")) as path:

@@ -54,6 +54,7 @@ class MapOptions:
     offline: bool = False
     bands: tuple[float, ...] | None = None
     aggregate_above: int | None = None
+    popup_budget: int | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ class RunPlan:
               place_column: str | None = None, country_column: str | None = None,
               province_column: str | None = None, title: str | None = None, tiles: str | None = None,
               offline: bool = False, bands: tuple[float, ...] | None = None, aggregate_above: int | None = None,
-              dedupe_km: float | None = None, dedupe_days: float | None = None, dedupe_within: bool = False,
+              popup_budget: int | None = None, dedupe_km: float | None = None, dedupe_days: float | None = None,
+              dedupe_within: bool = False,
               rejects: str | Path | None = None, engine: str = "local", scheduler: str | None = None,
               dashboard: bool = False, keep: bool = True, block_bytes: int | str | None = None) -> RunPlan:
         """A plan from the options the command line and notebooks use; every value checked here.
@@ -111,7 +113,7 @@ class RunPlan:
             How to read the input (:class:`geomap.reader.ReadOptions`).
         place_column, country_column, province_column
             Input columns the geocoder uses (defaults in :mod:`geomap.settings`).
-        title, tiles, offline, bands, aggregate_above
+        title, tiles, offline, bands, aggregate_above, popup_budget
             Map options, see :func:`geomap.render.render`.
         dedupe_km, dedupe_days, dedupe_within
             Giving any links likely duplicates (see :mod:`geomap.dedupe`).
@@ -163,7 +165,7 @@ class RunPlan:
                             settings.DEDUPE_DAYS if dedupe_days is None else float(dedupe_days), bool(dedupe_within))
             _check_window(dedupe.km, dedupe.days)
         options = MapOptions(title, tiles, offline, tuple(bands) if bands is not None else None,
-                             aggregate_above) if is_map else None
+                             aggregate_above, popup_budget) if is_map else None
         if engine == "dask":
             from geomap.engine import check_available
 
@@ -516,7 +518,8 @@ def _write_map(frame: pd.DataFrame, plan: RunPlan) -> int:
 
     options = plan.map
     fmap = render(frame, **({"title": options.title} if options.title else {}), tiles=options.tiles,
-                  offline=options.offline, bands=options.bands, aggregate_above=options.aggregate_above)
+                  offline=options.offline, bands=options.bands, aggregate_above=options.aggregate_above,
+                  popup_budget=options.popup_budget)
     write_html(fmap, plan.output)
     return int(frame["latitude"].notna().sum()) if "latitude" in frame else 0
 

@@ -57,10 +57,12 @@ PRECISION_LABEL = {1: "place", 2: "district / area", 3: "province / region", 4: 
 #: Tile layer of the HTML map (names as folium knows them).
 TILES = "OpenStreetMap"
 
-#: Column with how precisely an incident's date is known: ``day``, ``week`` or ``month`` (or
-#: ACLED's ``time_precision`` codes 1, 2, 3). A week-precise date stands for the Monday-to-Sunday
-#: week that contains it, a month-precise date for its calendar month.
+#: Column with how precisely an incident's date is known: ``day``, ``weekend``, ``week``, ``month``,
+#: ``year`` or ``report`` (or ACLED's ``time_precision`` codes 1, 2, 3). A week-precise date stands
+#: for the Monday-to-Sunday week that contains it, a month-precise date for its calendar month.
 DATE_PRECISION_COLUMN = "date_precision"
+#: Column with the last day of an incident known only as a range (``geomap extract`` writes it).
+DATE_END_COLUMN = "event_date_end"
 
 #: Distance bands drawn around the border on the map (km).
 BANDS_KM = (10.0, 25.0, 50.0)
@@ -75,9 +77,10 @@ AGGREGATE_ABOVE = 200_000
 AGGREGATE_MAX_RECORDS = 350_000
 #: Smallest grid cell of an aggregated map (km, in the region's metric CRS).
 AGGREGATE_CELL_KM = 10.0
-#: Bytes of incident data a map may carry. Every incident always keeps its position, date,
-#: type, side, precision and fatalities; popup fields are added by priority while they fit.
-MAP_DATA_BUDGET_BYTES = 2_000_000
+#: Bytes of compressed popup text a map may carry (``--popup-budget``). Every incident always
+#: keeps its position, dates, type, side, precision, fatalities and filter fields; popup fields
+#: are added by priority while they fit, and the legend names any left out.
+MAP_POPUP_BUDGET_BYTES = 10_000_000
 
 
 #: Bytes of CSV text per block: the unit both engines read, process and write at a time. Peak memory

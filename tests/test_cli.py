@@ -43,7 +43,10 @@ def test_offline_map_with_bands_and_aggregation(tmp_path):
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert "tile.openstreetmap.org" not in html
-    assert '"km":20.0' in html and '"km":5.0' in html and "grid cells" in html
+    from pagedata import payload
+
+    data = payload(html)
+    assert [band["km"] for band in data["bands"]] == [20.0, 5.0] and "grid cells" in data["summary"]
 
 
 def test_stats_writes_tables_and_charts(tmp_path):

@@ -137,6 +137,7 @@ def test_the_clis_defaults_are_the_settings():
     help_text = " ".join(runner.invoke(app, ["map", "--help"]).output.split())
     assert f"[default: {','.join(f'{b:g}' for b in settings.BANDS_KM)}]" in help_text
     assert f"default: {settings.AGGREGATE_ABOVE};" in help_text and f"default: {settings.TILES}]" in help_text
+    assert f"default: {settings.MAP_POPUP_BUDGET_BYTES / 1e6:.1f};" in help_text
 
 
 def test_progress_moves_block_by_block(tmp_path):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import geomap
 from geomap.errors import InputError
 from geomap.extract import parse_date
 from geomap.extract.dates import find_dates
 from geomap.extract.events import classify, fatalities
+from geomap.extract.text import fold_with_offsets as fast_fold
 from geomap.normalize import fold_with_offsets, normalize
 
 WEDNESDAY = dt.date(2025, 10, 29)
@@ -147,3 +150,9 @@ def test_folding_running_text_matches_name_folding(name):
     folded, origin = fold_with_offsets(f"({name}),")
     assert folded.strip() == normalize(name)
     assert len(origin) == len(folded)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab Z9_-—\"’éŞخوست\u200c ,.!\t\nß½"))) | st.text())
+def test_the_fast_fold_is_the_fold(text):
+    assert fast_fold(text) == fold_with_offsets(text)

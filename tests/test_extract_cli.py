@@ -95,8 +95,8 @@ def test_evaluate_prints_both_systems(tmp_path):
                  {"text": "Islamabad", "latitude": 33.72148, "longitude": 73.04329}]}]}), encoding="utf-8")
     result = invoke("evaluate", str(devset), "--json")
     assert result.exit_code == 0, result.output
-    scores = {row["system"]: row for row in json.loads(result.output)}
-    assert scores["geomap"]["precision"] == 1.0 and scores["geomap"]["recall"] == 1.0
-    assert set(scores) == {"geomap", "geotext"}
+    scores = {(row["subset"], row["system"]): row for row in json.loads(result.stdout)}
+    assert scores[("en", "geomap")]["precision"] == 1.0 and scores[("en", "geomap")]["recall"] == 1.0
+    assert {system for _, system in scores} == {"geomap", "geotext", "spacy"}
     missing = invoke("evaluate", str(tmp_path / "none.json"))
     assert missing.exit_code == 1 and "does not exist" in missing.output

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -136,8 +135,6 @@ def test_each_hostile_shape_is_read_as_written():
         _run_cli(shape, ".csv", "join")
 
 
-@pytest.mark.xfail(strict=True, reason="template injection in the map (Jinja syntax in a value is run or crashes): "
-                   "issue 10's map work in geomap/render fixes it; remove this mark when that is merged")
 def test_jinja_delimiters_in_a_value_reach_the_map_as_text():
     for shape in SEED_SHAPES:
         _run_cli(shape, ".csv", "map")

@@ -21,11 +21,16 @@ import pandas as pd
 
 from geomap.errors import InputError
 from geomap.extract.dates import dateline
-from geomap.extract.incidents import BORDER_PLACE, INCIDENT_COLUMNS, build_incidents
+from geomap.extract.incidents import INCIDENT_COLUMNS, build_incidents
+from geomap.extract.language import detect
+from geomap.extract.lexicon import BORDER_PLACE
+from geomap.extract.text import dateline as find_dateline
 from geomap.extract.text import sentences
 from geomap.extract.toponyms import MENTION_COLUMNS, find_mentions
 
 _URL = re.compile(r"https?://[^\s)\]>\"']+")
+#: Columns every incident row gets from its report.
+REPORT_COLUMNS = ["report_date", "report_date_source", "report_place", "language", "source_name", "source_url"]
 
 
 @dataclass(frozen=True)
@@ -42,12 +47,18 @@ class Extraction:
         The date relative expressions were resolved against.
     report_date_source
         Where it came from: ``"given"``, ``"text"`` (a dateline in the report) or ``"today"``.
+    report_place
+        The place of the report's dateline ("ISLAMABAD/KABUL:"), where it was filed; "" without one.
+    language
+        ``en``, ``ur`` (Urdu), ``prs`` (Dari) or ``ps`` (Pashto).
     """
 
     mentions: pd.DataFrame
     incidents: pd.DataFrame
     report_date: dt.date
     report_date_source: str
+    report_place: str = ""
+    language: str = "en"
 
 
 def extract(text: str, report_date: str | dt.date | None = None, source: str = "") -> Extraction:
@@ -77,11 +88,18 @@ def extract(text: str, report_date: str | dt.date | None = None, source: str = "
     date, date_source = _report_date(text, report_date)
     pieces = sentences(text)
     mentions = find_mentions(text, pieces)
-    incidents = build_incidents(text, pieces, mentions, date)
+    line = find_dateline(text, pieces)
+    incidents = build_incidents(text, pieces, mentions, date, line, dated=date_source != "today")
+    place = ""
+    if line is not None:
+        filed = mentions[(mentions["span_start"] >= line.start) & (mentions["span_start"] < line.places_end)]
+        place = "/".join(filed["gazetteer_name"]) or " ".join(text[line.start:line.places_end].split())
     url = _URL.search(text)
-    incidents = incidents.assign(report_date=date.isoformat(), report_date_source=date_source,
-                                 source_name=source, source_url=url.group(0) if url else "")
-    return Extraction(mentions=mentions, incidents=incidents, report_date=date, report_date_source=date_source)
+    language = detect(text)
+    incidents = incidents.assign(report_date=date.isoformat(), report_date_source=date_source, report_place=place,
+                                 language=language, source_name=source, source_url=url.group(0) if url else "")
+    return Extraction(mentions=mentions, incidents=incidents, report_date=date, report_date_source=date_source,
+                      report_place=place, language=language)
 
 
 def extract_reports(paths: list[str | Path], report_date: str | dt.date | None = None,
@@ -114,8 +132,7 @@ def extract_reports(paths: list[str | Path], report_date: str | dt.date | None =
                          f"against today, {result.report_date.isoformat()}")
         frames.append(result.mentions.assign(source_name=path.name) if mentions else result.incidents)
     frames = [f for f in frames if not f.empty]
-    columns = [*MENTION_COLUMNS, "source_name"] if mentions else [*INCIDENT_COLUMNS, "report_date",
-                                                                  "report_date_source", "source_name", "source_url"]
+    columns = [*MENTION_COLUMNS, "source_name"] if mentions else [*INCIDENT_COLUMNS, *REPORT_COLUMNS]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     return frame, notes
 
@@ -183,5 +200,5 @@ def read_report(path: str | Path) -> str:
     return text
 
 
-__all__ = ["BORDER_PLACE", "INCIDENT_COLUMNS", "MENTION_COLUMNS", "Extraction", "extract", "extract_reports",
-           "format_table", "parse_date", "read_report"]
+__all__ = ["BORDER_PLACE", "INCIDENT_COLUMNS", "MENTION_COLUMNS", "REPORT_COLUMNS", "Extraction", "extract",
+           "extract_reports", "format_table", "parse_date", "read_report"]

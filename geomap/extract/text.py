@@ -8,28 +8,60 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from geomap.normalize import _fold_char
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A line ending like this closes its sentence even without a blank line after it; other
 # single line breaks are taken as wrapping inside a sentence.
-_LINE_END_CLOSES = re.compile(r"[.!?:\"”’)\]]\s*$")
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9\u0600-\u06ff])")
+_LINE_END_CLOSES = re.compile(r"[.!?:\"”’)\]۔؟»]\s*$")
+_SENTENCE_END = re.compile(r"[.!?۔؟]+[\"”’)\]]*(?=\s+[\"“‘(\[«]?[A-Z0-9\u0600-\u06ff])|[۔؟](?=\s)")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "st", "no", "vs", "jr", "sr", "prof",
                   "sgt", "brig", "u.s", "u.n", "inc", "co", "jan", "feb", "aug", "sept", "oct", "nov", "dec"}
 # Words that open a new clause: what follows is a separate statement, often with its own
 # place and date ("ceasefire brokered in Doha on October 19 but ... talks in Istanbul").
 # "19but" (a missing space in the source) still splits.
-_CLAUSE_BREAK = re.compile(r"(?:;\s*|(?:,\s*|\s+|(?<=\d))(?=(?:but|while|whereas|although|after|since)\b))")
+_CLAUSE_BREAK = re.compile(r"(?:[;؛]\s*|(?:,\s*|\s+|(?<=\d))(?=(?:but|while|whereas|although|after|since)\b)"
+                           r"|,\s*(?=which\b)"
+                           r"|(?:،\s*|\s+)(?=(?:لیکن|مگر|جبکہ|اما|ولی|خو|مګر|حال\s+آنکه)(?:\s|$)))")
+# A line that ends without a sentence's punctuation and is this short is a heading (a headline, a section title).
+_HEADING_MAX = 200
+_TITLE_CASE_SHARE = 0.6
+# "ISLAMABAD/KABUL:", "Peshawar, Oct 12 (Reuters) -", "KABUL, 29 October 2025 —", "کابل (پژواک):".
+_DATELINE = re.compile(
+    r"(?P<places>(?:[A-Z][A-Za-z'’.-]+(?:[ ][A-Z][A-Za-z'’.-]+){0,3}|[\u0600-\u06ff][\u0600-\u06ff\u200c ]{1,25}?)"
+    r"(?:\s*/\s*(?:[A-Z][A-Za-z'’.-]+(?:[ ][A-Z][A-Za-z'’.-]+){0,3}|[\u0600-\u06ff][\u0600-\u06ff\u200c ]{1,25}?))*)"
+    r"(?:\s*\([^()\n]{1,30}\))?(?:\s*,\s*(?P<date>[^:—–\n()]{3,40}?))?(?:\s*\([^()\n]{1,30}\))?"
+    r"\s*(?::|—|–|--|-(?=\s)|(?<=\d)\.(?=\s))\s+")
+_DATELINE_PARAGRAPHS = 3
+_NEXT_CHARACTER = re.compile(r"\s*(\S)")
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence: its span in the report, its paragraph, and its clauses (spans too)."""
+    """One sentence: its span in the report, its paragraph, and its clauses (spans too).
+
+    ``heading`` marks a line without a sentence's closing punctuation (a headline, a section
+    title); ``title_case`` a heading whose words are mostly capitalised, where a capital letter
+    says nothing about a word being a name.
+    """
 
     start: int
     end: int
     paragraph: int
     clauses: tuple[tuple[int, int], ...]
+    heading: bool = False
+    title_case: bool = False
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A report's dateline ("ISLAMABAD/KABUL:"): where and when the report was filed, not an event."""
+
+    start: int
+    end: int
+    places_end: int
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -37,9 +69,35 @@ def sentences(text: str) -> list[Sentence]:
     found = []
     for paragraph, (p_start, p_end) in enumerate(_paragraphs(text)):
         for start, end in _split_lines(text, p_start, p_end):
+            heading = end - start <= _HEADING_MAX and not _LINE_END_CLOSES.search(text[start:end]) \
+                and not re.search(r"[.!?۔؟]\s", text[start:end])
+            title_case = heading and _title_case(text[start:end])
             for s_start, s_end in _split_sentences(text, start, end):
-                found.append(Sentence(s_start, s_end, paragraph, tuple(_split_clauses(text, s_start, s_end))))
+                found.append(Sentence(s_start, s_end, paragraph, tuple(_split_clauses(text, s_start, s_end)),
+                                      heading, title_case))
     return found
+
+
+def _title_case(line: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) >= 4]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= _TITLE_CASE_SHARE * len(words)
+
+
+def dateline(text: str, pieces: list[Sentence]) -> Dateline | None:
+    """The dateline at the start of one of the report's first paragraphs, if it has one."""
+    starts = sorted({(s.paragraph, s.start) for s in pieces if not s.title_case})
+    seen: set[int] = set()
+    for paragraph, start in starts:
+        if paragraph in seen:
+            continue
+        seen.add(paragraph)
+        if len(seen) > _DATELINE_PARAGRAPHS:
+            break
+        match = _DATELINE.match(text, start)
+        if match and (match.group("date") is None or re.search(r"\d", match.group("date"))) \
+                and (text[match.end() - 2] != "." or match.group("date")):
+            return Dateline(match.start(), match.end(), match.end("places"))
+    return None
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -57,8 +115,9 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for match in re.finditer(r"\n", text[start:end]):
         cut = start + match.start()
         line = text[piece_start:cut]
-        following = text[cut + 1:end].lstrip()
-        heading = len(line.strip()) < 80 and not re.search(r"[,;]\s*$", line) and following[:1].isupper()
+        following = _NEXT_CHARACTER.match(text, cut + 1, end)  # not a slice to the paragraph's end: linear time
+        heading = len(line.strip()) < 80 and not re.search(r"[,;]\s*$", line) and bool(following) \
+            and following.group(1).isupper()
         if _LINE_END_CLOSES.search(line) or heading:
             spans.append((piece_start, cut))
             piece_start = cut + 1
@@ -69,7 +128,7 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, piece_start = [], start
     for match in _SENTENCE_END.finditer(text, start, end):
-        word = re.search(r"([\w.]+)$", text[piece_start:match.start()])
+        word = re.search(r"([\w.]+)$", text[max(piece_start, match.start() - 40):match.start()])
         if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue  # "Mr. Asif", "U.S. officials", an initial
         spans.append((piece_start, match.end()))
@@ -114,3 +173,60 @@ def capitalised_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
         else:
             runs.append([word.start(), word.end()])
     return [(s, e) for s, e in runs]
+
+
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+@lru_cache(maxsize=4096)
+def _folded_char(char: str) -> str:
+    return "".join(piece if piece.isalnum() and piece != "_" else " " for piece in _fold_char(char))
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """:func:`geomap.normalize.fold_with_offsets`, the same output, with runs of ASCII folded a word at a time.
+
+    News text is mostly ASCII: folding it character by character in Python was most of the
+    time a long report took. Characters outside ASCII go through the same per-character fold.
+    """
+    folded: list[str] = []
+    origin: list[int] = []
+    pending = -1  # where a separating space began, if one is owed before the next letter
+
+    def emit(piece: str, offsets) -> None:
+        nonlocal pending
+        if pending >= 0 and folded:
+            folded.append(" ")
+            origin.append(pending)
+        pending = -1
+        folded.append(piece)
+        origin.extend(offsets)
+
+    position = 0
+    for run in _ASCII_RUN.finditer(text):
+        for index in range(position, run.start()):
+            for char in _folded_char(text[index]):
+                if char == " ":
+                    pending = index if pending < 0 else pending
+                else:
+                    emit(char, (index,))
+        gap = run.start()
+        for word in _ASCII_WORD.finditer(text, run.start(), run.end()):
+            if word.start() > gap and pending < 0:
+                pending = gap
+            emit(word.group(0).lower(), range(word.start(), word.end()))
+            gap = word.end()
+        if run.end() > gap and pending < 0:
+            pending = gap
+        position = run.end()
+    for index in range(position, len(text)):
+        for char in _folded_char(text[index]):
+            if char == " ":
+                pending = index if pending < 0 else pending
+            else:
+                emit(char, (index,))
+    if pending >= 0 and folded:
+        folded.append(" ")
+        origin.append(pending)
+    return "".join(folded), origin

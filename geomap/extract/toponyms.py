@@ -2,15 +2,33 @@
 
 Recipe: fold the text as names are folded (:func:`geomap.normalize.fold_with_offsets`) ->
 match every name and alternate name at once (an Aho-Corasick automaton over the geocoder's
-index keys) -> drop what is not a place by rule (capitalisation, short codes, common English
-words, demonyms, names inside organisations and person names) -> keep the longest
-non-overlapping matches -> rank each one's candidates with the geocoder's scoring plus the
-text's context (kind word, the countries named in the sentence, closeness to the other
-places in the text).
+index keys, loaded prebuilt from the cache) -> keep what is a place by rule -> keep the
+longest non-overlapping matches -> rank each one's candidates with the geocoder's scoring
+plus the text's context (kind word, the countries named in the sentence, closeness to the
+places mentioned around it).
+
+A gazetteer of villages names thousands of places after everyday words, so a name must be
+a proper name in context:
+
+* it is written as a name (capitalised in Latin script; never a function word such as "We",
+  "An" or "The"; an upper-case code only when reports use it for a place: "US", "KP", "UAE");
+* a name that is also an everyday English word ("Bar", "Swat", "Police Lines") or a person's
+  name ("Sharif") counts for a minor place only with positive evidence: a kind word ("Bar
+  village", "the district of Tank") or a locative preposition ("in Bar"); a country, capital,
+  province or district of the region counts anywhere it is capitalised;
+* a minor place's name must not rest on a capital that only the sentence start or a
+  title-case headline gives it;
+* not inside an organisation ("Tehrik-e-Taliban Pakistan", "University of Georgia") or a
+  person's name ("minister, Attaullah Tarar", then "Tarar said"), and not a demonym; a
+  compound of places ("Afghanistan-Pakistan", "Pak-Afghan", "Chaman-Spin Boldak") is its
+  places, not a longer name;
+* in Arabic script (no capitals), a common Urdu, Dari or Pashto word is never a place, and a
+  minor place needs a kind word ("ولسوالی", "ضلع") or a preposition or postposition beside it.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,30 +39,58 @@ import pandas as pd
 
 from geomap import datasets
 from geomap.extract import lexicon
-from geomap.extract.text import Sentence, capitalised_runs
-from geomap.geocode import _Index, _index, _score
+from geomap.extract.text import Sentence, capitalised_runs, fold_with_offsets
+from geomap.geocode import _KINDS, _gazetteer_keys, _Index, _score
 from geomap.geodesy import distance_km
-from geomap.normalize import fold_with_offsets, is_arabic, normalize, split_kind
+from geomap.normalize import is_arabic, normalize, split_kind
 
 MENTION_COLUMNS = ["place", "span_start", "span_end", "gazetteer_name", "latitude", "longitude", "feature_kind",
-                   "geo_precision", "gazetteer_id", "country", "sentence"]
-#: How much a candidate gains for lying near another place of the text, or in a country the sentence names.
+                   "geo_precision", "gazetteer_id", "country", "province", "sentence"]
+#: How much a candidate gains for lying near another place mentioned nearby, or in a country the sentence names.
 _NEAR_KM, _NEAR_BONUS = 60.0, 0.5
 _REGION_KM, _REGION_BONUS = 200.0, 0.25
 _COUNTRY_BONUS = 0.2
+#: How many mentions on each side of a mention give it context (a window keeps resolution linear in the text).
+_CONTEXT_WINDOW = 12
 _MIN_ARABIC_LETTERS = 4
-_SHORT_KEY = 3
+_SHORT_CODE = 3
+_ACRONYM = 5
+#: Places a bare capitalised name may stand for: admin units, crossings and cities; and what else is notable.
+_NOTABLE_KINDS = frozenset({"country", "capital", "province", "region", "district", "tehsil", "crossing", "pass",
+                            "valley", "city", "continent", "border"})
+_NOTABLE_IMPORTANCE = 0.5
+#: Kinds that keep a name that is also an English word even at a sentence start ("Swat police said", "China").
+_FIRM_KINDS = frozenset({"country", "capital", "province", "district", "tehsil", "crossing", "pass", "valley",
+                         "region", "continent", "border"})
+_EXTRACT_ID = "geomap-extract:"
+_EMPTY = (np.array([], dtype=np.int64), np.array([], dtype=bool))
 
 
 @dataclass(frozen=True)
 class _Lexicon:
-    # Every word the automaton finds: the gazetteer's keys and the exonyms; the automaton stores positions here.
+    # Every word the automaton finds (the gazetteer's keys, exonyms, regions); the automaton stores positions here.
     words: list[str]
     automaton: ahocorasick.Automaton
-    # Keys the gazetteer only ever writes as upper-case codes ("KBL", "PAK").
+    # What the geocoder's scoring reads, for the gazetteer's places and the extractor's own regions after them.
+    index: _Index
+    # The first key_count words are the gazetteer's keys: word i stands for key_rows[bounds[i]:bounds[i + 1]].
+    key_count: int
+    bounds: np.ndarray
+    key_rows: np.ndarray
+    key_whole: np.ndarray
+    # Keys that are not the gazetteer's (exonyms, regions), to their rows and whether each is a whole name.
+    extra: dict[str, tuple[np.ndarray, np.ndarray]]
+    # Keys the gazetteer only ever writes as upper-case codes ("KBL", "MAC").
     code_only: frozenset[str]
-    # English names of countries that the gazetteer lacks ("Turkey"), to their rows.
-    exonyms: dict[str, np.ndarray]
+    notable: np.ndarray
+    firm: np.ndarray
+    # Rows that an upper-case code may stand for (countries, provinces, regions), and each country's own row(s).
+    coded: np.ndarray
+    country_rows: dict[str, np.ndarray]
+    # Each place's own name, folded: an everyday word counts for a place of note only when it is that place's
+    # name ("China", "Swat"), not one of its aliases ("Federal" for Washington, "Garden" for Singapore).
+    primary: np.ndarray
+    english: frozenset[str]
 
 
 @dataclass
@@ -56,26 +102,88 @@ class _Match:
     whole: np.ndarray
     kind: str = ""
     place_end: int = 0
+    compound: bool = False
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    """The automaton over every gazetteer key, from the disk cache when this gazetteer and code made it."""
+    """The automaton over every gazetteer key, from the disk cache when this gazetteer and code made it.
+
+    It is built on the geocoder's key arrays (cached too), not on its full index: the extractor
+    needs no spelling-tolerant lookup, so a run does not pay for building one.
+    """
     from geomap import cache
 
-    index = _index()
-    countries = index.places[index.places["kind"] == "country"]
-    exonyms = {normalize(name): np.flatnonzero((index.places["kind"] == "country").to_numpy()
-                                               & (index.places["country"] == code).to_numpy())
-               for name, code in lexicon.EXONYMS.items() if code in set(countries["country"])}
-    words = [key for key in [*index.keys, *exonyms] if len(key.replace(" ", "")) >= 2]
+    keys, starts, rows, whole, _ = _gazetteer_keys()
+    index = _light_index()
+    places = index.places
+    extra: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    is_country = (places["kind"] == "country").to_numpy()
+    countries = set(places.loc[is_country, "country"])
+    for name, code in [*lexicon.EXONYMS.items(), *lexicon.ARABIC_EXONYMS.items()]:
+        if code in countries:
+            found = np.flatnonzero(is_country & (places["country"] == code).to_numpy())
+            extra[normalize(name)] = (found, np.ones(len(found), dtype=bool))
+    for row in np.flatnonzero(places["gazetteer_id"].str.startswith(_EXTRACT_ID).to_numpy()):
+        names = [places.at[row, "name"], *filter(None, places.at[row, "alt_names"].split("|"))]
+        for key in {normalize(n) for n in names}:
+            found, complete = extra.get(key, (np.array([], dtype=np.int64), np.array([], dtype=bool)))
+            extra[key] = (np.append(found, row), np.append(complete, True))
+    known = set(keys)
+    words = [*keys, *sorted(k for k in extra if k not in known)]
     inputs = datasets.manifest()["gazetteer.parquet"].encode()
     modules = (__name__, "geomap.extract.lexicon", "geomap.geocode", "geomap.normalize")
     automaton = cache.cached_file("extract-automaton", lambda: _build_automaton(words), inputs, modules,
                                   suffix=".aho", save=_save_automaton, load=_load_automaton)
-    code_only = cache.cached_arrays("extract-codes", lambda: {"code_only": sorted(_code_only(index))}, inputs,
+    code_only = cache.cached_arrays("extract-codes", lambda: {"code_only": sorted(_code_only(places))}, inputs,
                                     modules)["code_only"]
-    return _Lexicon(words=words, automaton=automaton, code_only=frozenset(code_only), exonyms=exonyms)
+    kind = places["kind"].to_numpy(dtype=object)
+    regional = places["layer"].isin(["regional", "curated"]).to_numpy() | places["gazetteer_id"].str.startswith(
+        _EXTRACT_ID).to_numpy()
+    notable = np.isin(kind, list(_NOTABLE_KINDS)) | (places["layer"] == "curated").to_numpy() \
+        | (places["importance"].to_numpy(dtype=float) >= _NOTABLE_IMPORTANCE)
+    firm = np.isin(kind, ["country", "capital", "province"]) | (np.isin(kind, list(_FIRM_KINDS)) & regional)
+    country_rows = {code: np.flatnonzero(is_country & (places["country"] == code).to_numpy()) for code in countries}
+    return _Lexicon(words=words, automaton=automaton, index=index, key_count=len(keys),
+                    bounds=np.append(starts, len(rows)), key_rows=rows, key_whole=whole, extra=extra,
+                    code_only=frozenset(code_only), notable=notable, firm=firm,
+                    coded=places["kind"].isin(lexicon.CODE_KINDS).to_numpy(), country_rows=country_rows,
+                    primary=places["name"].map(normalize).to_numpy(dtype=object),
+                    english=datasets.english_words() | lexicon.COMMON_WORDS)
+
+
+def _light_index() -> _Index:
+    """What the geocoder's scoring reads (places, their countries, provinces, importance), for the gazetteer's places
+    followed by the regions the extractor knows (:data:`lexicon.REGIONS`), without its lookup structures."""
+    base = datasets.gazetteer().reset_index(drop=True)
+    regions = pd.DataFrame([{
+        "gazetteer_id": _EXTRACT_ID + normalize(name).replace(" ", "-"), "name": name, "alt_names": alt,
+        "kind": kind, "feature_code": "", "country": country, "latitude": np.nan if lat is None else lat,
+        "longitude": np.nan if lon is None else lon, "population": 0, "layer": "world", "source": source,
+        "coord_precision": np.nan, "province": "", "province_code": "", "precision": precision, "importance": 0.7}
+        for name, alt, kind, country, lat, lon, precision, source in lexicon.REGIONS])
+    places = pd.concat([base, regions[[c for c in base.columns if c in regions.columns]]], ignore_index=True)
+    provinces = places["province"].fillna("")
+    folded = {p: normalize(p) for p in provinces.unique()}
+    return _Index(places=places, keys=[], candidates={}, whole={}, latin_keys=[], arabic_keys=[],
+                  country_of=places["country"].to_numpy(dtype=object),
+                  province_of=provinces.map(folded).to_numpy(dtype=object), phonetic={}, deletes={},
+                  importance=places["importance"].to_numpy(dtype=float)
+                  + np.where(places["layer"].to_numpy() != "world", 0.15, 0),
+                  kind_code=np.array([_KINDS.index(k) if k in _KINDS else len(_KINDS) for k in places["kind"]]))
+
+
+def _candidates(lex: _Lexicon, key: str, position: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The rows a key may stand for, and whether each carries it as a whole name."""
+    if position is None:
+        position = bisect.bisect_left(lex.words, key, 0, lex.key_count)
+    rows, whole = _EMPTY
+    if position < lex.key_count and lex.words[position] == key:
+        first, last = lex.bounds[position], lex.bounds[position + 1]
+        rows, whole = lex.key_rows[first:last], lex.key_whole[first:last]
+    if key in lex.extra:
+        rows, whole = np.concatenate([rows, lex.extra[key][0]]), np.concatenate([whole, lex.extra[key][1]])
+    return rows, whole
 
 
 def _build_automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -101,115 +209,296 @@ def _load_automaton(path) -> ahocorasick.Automaton:
     return automaton
 
 
-def _code_only(index: _Index) -> set[str]:
-    raw = (index.places["name"] + "|" + index.places["alt_names"].fillna("")).str.split("|").explode()
+def _code_only(places: pd.DataFrame) -> set[str]:
+    raw = (places["name"] + "|" + places["alt_names"].fillna("")).str.split("|").explode()
     raw = raw[raw.str.len() > 0]
     forms = pd.DataFrame({"key": raw.map(normalize), "code": raw.map(lambda n: n.isupper() and len(n) <= 5)})
     codes = forms.groupby("key")["code"].all()
-    return set(codes[codes].index) | {normalize(name) for name in lexicon.EXONYMS if name.isupper()}
+    return set(codes[codes].index)
 
 
-def find_mentions(text: str, sentences: list[Sentence]) -> pd.DataFrame:
+class _Context:
+    """What the rules ask of the text around a match, computed once per report."""
+
+    def __init__(self, text: str, pieces: list[Sentence], lex: _Lexicon) -> None:
+        self.text = text
+        self.lex = lex
+        self.sentence_starts = [s.start for s in pieces]
+        self.pieces = pieces
+        self.first_words = [_first_word(text, s.start, s.end) for s in pieces]
+        self.lower_words = frozenset(re.findall(r"(?<![\w'’-])[a-z]{3,}(?![\w'’-])", text))
+        self.organisations = sorted(m.span() for pattern in (lexicon.ORGANISATIONS, lexicon.ARABIC_ORGANISATIONS)
+                                    for m in pattern.finditer(text))
+        self.persons = _persons(text, lex)
+        self.blocked = sorted(self.organisations + self.persons)
+        self.blocked_starts = [s for s, _ in self.blocked]
+        self.longest_block = max((e - s for s, e in self.blocked), default=0)
+
+    def sentence_of(self, position: int) -> int:
+        number = bisect.bisect_right(self.sentence_starts, position) - 1
+        return number if number >= 0 and position < self.pieces[number].end else -1
+
+    def initial(self, position: int) -> bool:
+        """A capital here is no evidence: the sentence's first word, or a word of a title-case heading."""
+        number = self.sentence_of(position)
+        if number < 0:
+            return True
+        return self.pieces[number].title_case or self.first_words[number] == position
+
+    def is_blocked(self, start: int, end: int) -> bool:
+        first = bisect.bisect_left(self.blocked_starts, start - self.longest_block)
+        for s, e in self.blocked[first:]:
+            if s >= end:
+                break
+            if s < end and start < e:
+                return True
+        return False
+
+    def everyday(self, key: str) -> bool:
+        """Every word of the name is an everyday English word, or written in lower case elsewhere in the report."""
+        return all(w in self.lex.english or w in self.lower_words for w in key.split())
+
+
+def _first_word(text: str, start: int, end: int) -> int:
+    match = re.compile(r"\w").search(text, start, end)
+    return match.start() if match else start
+
+
+def find_mentions(text: str, pieces: list[Sentence]) -> pd.DataFrame:
     """Every place mention of ``text``, resolved, one row each (columns :data:`MENTION_COLUMNS`)."""
-    index, lexicon_ = _index(), _lexicon()
-    organisations, persons = _organisations(text), _persons(text)
-    blocked = organisations + persons
-    matches = [m for m in _raw_matches(text, index, lexicon_) if _is_place(text, m, sentences, blocked, lexicon_)]
-    matches = _drop_person_tokens(text, _longest(matches), persons)
+    lex = _lexicon()
+    context = _Context(text, pieces, lex)
+    kept, pending = [], []
+    for match in _raw_matches(text, lex):
+        verdict = _verdict(match, context)
+        if verdict is _KEEP:
+            kept.append(match)
+        elif verdict is _LISTED:
+            pending.append(match)
+    matches = _with_listed(text, _longest(kept + _compound_matches(text, lex)), pending)
+    matches = _drop_person_tokens(text, matches, context, lex)
     for match in matches:
         _attach_kind(text, match)
-    return _resolve(text, matches, sentences, index)
+    return _resolve(text, matches, context, lex)
 
 
-def _raw_matches(text: str, index: _Index, lexicon_: _Lexicon) -> list[_Match]:
+def _raw_matches(text: str, lex: _Lexicon) -> list[_Match]:
     folded, origin = fold_with_offsets(text)
     found = []
-    for last, position in lexicon_.automaton.iter(folded):
-        key = lexicon_.words[position]
+    for last, position in lex.automaton.iter(folded):
+        key = lex.words[position]
         first = last - len(key) + 1
         if (first > 0 and folded[first - 1] != " ") or (last + 1 < len(folded) and folded[last + 1] != " "):
             continue  # inside a longer word
-        rows = index.candidates.get(key)
-        whole = index.whole.get(key)
-        if rows is None:
-            rows = lexicon_.exonyms[key]
-            whole = np.ones(len(rows), dtype=bool)
-        found.append(_Match(origin[first], origin[last] + 1, key, rows, whole))
+        start = origin[first]
+        head = text[start]
+        if not (head.isupper() or is_arabic(head)) or len(key.replace(" ", "")) < 2:
+            continue  # the common case, settled before any lookup: a lower-case word is no name
+        rows, whole = _candidates(lex, key, position)
+        if len(rows):
+            found.append(_Match(start, origin[last] + 1, key, rows, whole))
     return found
 
 
-def _organisations(text: str) -> list[tuple[int, int]]:
-    """Organisations and outlets: a gazetteer name inside them is not a mention."""
-    return [m.span() for m in lexicon.ORGANISATIONS.finditer(text)]
+def _compound_matches(text: str, lex: _Lexicon) -> list[_Match]:
+    """The short country forms of a compound ("Pak" and "Afghan" in "Pak-Afghan border"), as country mentions."""
+    found = []
+    for compound in lexicon.COMPOUND.finditer(text):
+        parts = list(re.finditer(r"[^\W\d_]+", compound.group(0)))
+        keys = [normalize(p.group(0)) for p in parts]
+        if not all(_is_compound_part(part.group(0), lex) for part in parts):
+            continue
+        if not any(k in lexicon.COMPOUND_FORMS for k in keys):
+            continue
+        for part, key in zip(parts, keys, strict=True):
+            code = lexicon.COMPOUND_FORMS.get(key)
+            if code is None:
+                continue
+            rows = lex.country_rows.get(code, np.array([], dtype=np.int64))
+            if len(rows):
+                start = compound.start() + part.start()
+                found.append(_Match(start, start + len(part.group(0)), key, rows, np.ones(len(rows), dtype=bool),
+                                    compound=True))
+    return found
 
 
-def _persons(text: str) -> list[tuple[int, int]]:
-    """Capitalised names right after a title ("minister, Attaullah Tarar", "spokesman Mujahid")."""
-    return [(start, end) for start, end in capitalised_runs(text, 0, len(text))
-            if lexicon.TITLES.search(text[max(0, start - 40):start])]
+def _persons(text: str, lex: _Lexicon) -> list[tuple[int, int]]:
+    """Capitalised names that are people: after a title ("minister, Attaullah Tarar", "spokesman Mujahid"), or
+    two or more names opening with a common given name ("Zahid Saleem"). A run that is itself a known place of
+    note is not a person, even after a title ("an official, Balochistan, ...")."""
+    found = []
+    for start, end in capitalised_runs(text, 0, len(text)):
+        run = text[start:end]
+        words = run.split()
+        titled = lexicon.TITLES.search(text[max(0, start - 40):start])
+        named = len(words) >= 2 and normalize(words[0]) in lexicon.PERSONAL_NAMES
+        if not (titled or named):
+            continue
+        rows, _ = _candidates(lex, normalize(run))
+        if lex.notable[rows].any():
+            continue
+        found.append((start, end))
+    return found
 
 
-def _is_place(text: str, match: _Match, sentences: list[Sentence], blocked: list[tuple[int, int]],
-              lexicon_: _Lexicon) -> bool:
+_KEEP, _DROP, _LISTED = "keep", "drop", "listed"
+# Between places of one list, or a place and the larger place it is in: "Khost, Spinwam and Mir Ali", "Spinwam, North
+# Waziristan".
+_LIST_BEFORE = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|&)\s*")
+_LIST_AFTER = re.compile(r"\s*,\s*")
+
+
+def _verdict(match: _Match, context: _Context) -> str:
+    """A place (``keep``), not one (``drop``), or a minor place's name that needs a place beside it (``listed``)."""
+    kept = _is_place(match, context)
+    return _KEEP if kept is True else _LISTED if kept is None else _DROP
+
+
+def _with_listed(text: str, kept: list[_Match], pending: list[_Match]) -> list[_Match]:
+    """Add the minor places named in a list with, or in apposition to, a place already found."""
+    starts = [m.start for m in kept]
+    for match in pending:
+        at = bisect.bisect_left(starts, match.start)
+        previous, following = (kept[at - 1] if at else None), (kept[at] if at < len(kept) else None)
+        if (previous and previous.end > match.start) or (following and following.start < match.end):
+            continue  # overlaps a place already found
+        listed = (previous and _LIST_BEFORE.fullmatch(text, previous.end, match.start)) or \
+            (following and _LIST_AFTER.fullmatch(text, match.end, following.start))
+        if listed:
+            kept.insert(at, match)
+            starts.insert(at, match.start)
+    return kept
+
+
+def _is_place(match: _Match, context: _Context) -> bool | None:
+    """True: a place; False: not one; None: a minor place's name that counts only beside another place."""
+    text, lex = context.text, context.lex
     surface = text[match.start:match.end]
-    if any(start < match.end and match.start < end for start, end in blocked):
-        return False
-    if normalize(surface) in lexicon.DEMONYMS or match.key in lexicon.CALENDAR_WORDS:
+    if context.is_blocked(match.start, match.end):
         return False
     if is_arabic(surface):
-        return _keep_rows(match, len(match.key.replace(" ", "")) >= _MIN_ARABIC_LETTERS or None)
+        return _is_arabic_place(match, context)
     words = re.findall(r"[^\W\d_]+", surface)
     if not words or not words[0][:1].isupper():
         return False
     if any(not w[:1].isupper() and w.lower() not in lexicon.CONNECTORS for w in words):
         return False
-    if match.key in lexicon_.code_only:
-        return surface.isupper() and _keep_rows(match, None, kinds=lexicon.CODE_KINDS)
-    if len(match.key.replace(" ", "")) <= _SHORT_KEY and not surface[1:].islower():
-        return False  # "AP", "AFP", "KBL": capitals are an acronym, not a place name
-    if match.key in lexicon.COMMON_WORDS and not _placed_by_context(text, match):
+    key = match.key
+    letters = "".join(words)
+    if letters.isupper() and len(letters) > 1:
+        # An upper-case code is a place only when reports use it for one ("US", "UAE", "KP"), never "US$";
+        # another short word in capitals is an acronym ("USDA", "NASA") unless it is a firm place ("KABUL").
+        if key.replace(" ", "") in lexicon.CODE_NAMES and text[match.end:match.end + 1] != "$":
+            return _narrow(match, lex.coded[match.rows])
+        if len(letters) <= _SHORT_CODE or key in lex.code_only or \
+                len(letters) <= _ACRONYM and not _narrow(match, lex.firm[match.rows]):
+            return False
+    if normalize(surface) in lexicon.DEMONYMS or key in lexicon.STOPWORDS or key in lexicon.CALENDAR_WORDS:
         return False
-    return not _inside_a_name(text, match, sentences)
-
-
-def _keep_rows(match: _Match, keep: bool | None, kinds: frozenset[str] | None = None) -> bool:
-    """Narrow a short or coded match to the places such a form can stand for; False if none is left."""
-    if keep:
+    if key in lex.code_only:
+        return False
+    # A key that is a name only once a kind word is stripped ("University" of "University Town") is not that place.
+    if not _narrow(match, match.whole | lex.notable[match.rows]):
+        return False
+    evidence = _kind_evidence(text, match) or bool(
+        lexicon.LOCATIVE_BEFORE.search(text[max(0, match.start - 25):match.start]))
+    notable, firm = lex.notable[match.rows], lex.firm[match.rows]
+    if lexicon.SPEECH_AFTER.match(text[match.end:match.end + 24]) and not (evidence or firm.any()):
+        return False  # "Saleem said": a speaker
+    if _inside_a_name(text, match, context):
+        return False
+    initial = context.initial(match.start)
+    if any(w in lexicon.COMMON_WORDS for w in key.split()) or all(w in lexicon.PERSONAL_NAMES for w in key.split()):
+        return evidence
+    if context.everyday(key):
+        own_name = (lex.primary[match.rows] == key) | (key in lex.extra)  # an exonym is the name reports use
+        if (firm & own_name).any():
+            return _narrow(match, firm & own_name)
+        if (notable & own_name).any() and not initial:
+            return _narrow(match, notable & own_name)
+        return evidence
+    if notable.any() or evidence:
         return True
-    places = _index().places.iloc[match.rows]
-    wanted = places["kind"].isin(kinds or {"capital", "country", "province"}).to_numpy()
-    match.rows, match.whole = match.rows[wanted], match.whole[wanted]
-    return bool(wanted.any())
+    return None if not initial else False
 
 
-def _placed_by_context(text: str, match: _Match) -> bool:
+def _narrow(match: _Match, keep: np.ndarray) -> bool:
+    """Keep only the candidates ``keep`` marks; False when none is left."""
+    match.rows, match.whole = match.rows[keep], match.whole[keep]
+    return bool(len(match.rows))
+
+
+def _kind_evidence(text: str, match: _Match) -> bool:
     return bool(lexicon.TRAILING_KIND.match(text[match.end:match.end + 40])
-                or lexicon.LOCATIVE_BEFORE.search(text[max(0, match.start - 12):match.start]))
+                or lexicon.LEADING_KIND.search(text[max(0, match.start - 40):match.start]))
 
 
-def _inside_a_name(text: str, match: _Match, sentences: list[Sentence]) -> bool:
+_ARABIC_WORD_BEFORE = re.compile("([" + lexicon.ARABIC_LETTERS + "]+)[\\s\u200c]*$")
+_ARABIC_WORD_AFTER = re.compile("[\\s\u200c]*([" + lexicon.ARABIC_LETTERS + "]+)")
+
+
+def _arabic_neighbours(text: str, match: _Match) -> tuple[str, str]:
+    before = _ARABIC_WORD_BEFORE.search(text[max(0, match.start - 30):match.start])
+    after = _ARABIC_WORD_AFTER.match(text, match.end)
+    return (normalize(before.group(1)) if before else ""), (normalize(after.group(1)) if after else "")
+
+
+def _is_arabic_place(match: _Match, context: _Context) -> bool:
+    key = match.key
+    if key in lexicon.ARABIC_STOPWORDS:
+        return False
+    letters = len(key.replace(" ", ""))
+    before, after = _arabic_neighbours(context.text, match)
+    kind = before in lexicon.ARABIC_KIND_BEFORE or after in lexicon.ARABIC_KIND_AFTER
+    locative = before in lexicon.ARABIC_LOCATIVE_BEFORE or after in lexicon.ARABIC_LOCATIVE_AFTER
+    notable = context.lex.notable[match.rows]
+    if notable.any() and letters >= 3:
+        return letters >= _MIN_ARABIC_LETTERS or _narrow(match, notable)
+    return (letters >= _MIN_ARABIC_LETTERS and (kind or locative)) or (letters >= 3 and kind)
+
+
+def _inside_a_name(text: str, match: _Match, context: _Context) -> bool:
     """True when the match is part of a longer capitalised name that is not a place ("Khawaja Asif", "Pakistan Army").
 
-    Companion words ("North", "District", "Airport") and the capitalised first word of a
-    sentence do not count.
+    Companion words ("North", "District", "Airport"), the capitalised first word of a
+    sentence, and the other places of a hyphenated compound ("Afghanistan-Pakistan") do not count.
     """
-    sentence_starts = {s.start for s in sentences}
     for start, end in capitalised_runs(text, max(0, match.start - 60), min(len(text), match.end + 60)):
         if start <= match.start and match.end <= end:
             tail = re.sub(r"^['’]s\b", "", text[match.end:end])  # "Pakistan's": the possessive is no word
-            others = re.findall(r"[^\W\d_]+(?:['’]s)?", text[start:match.start]) + re.findall(r"[^\W\d_]+", tail)
-            if start < match.start and _at_sentence_start(text, start, sentence_starts):
-                others = others[1:]
+            before = re.findall(r"[^\W\d_]+(?:['’]s)?", text[start:match.start])
+            if start < match.start and context.initial(start):
+                before = before[1:]
+            partners = _compound_partners(text[start:match.start], tail, context.lex)
+            others = before + re.findall(r"[^\W\d_]+", tail)
             return any(w.lower() not in lexicon.PLACE_COMPANIONS for w in others
-                       if w.lower() not in lexicon.CONNECTORS and not w.lower().endswith(("'s", "’s")))
+                       if w.lower() not in lexicon.CONNECTORS and not w.lower().endswith(("'s", "’s"))
+                       and w not in partners)
     return False
 
 
-def _at_sentence_start(text: str, position: int, sentence_starts: set[int]) -> bool:
-    before = position
-    while before > 0 and not text[before - 1].isalnum() and text[before - 1] not in ".!?":
-        before -= 1
-    return before in sentence_starts or before == 0 or text[before - 1] in ".!?"
+def _compound_partners(before: str, tail: str, lex: _Lexicon) -> set[str]:
+    """The words of the places hyphenated to a match: "Afghanistan" in "Afghanistan-Pakistan", "Spin Boldak" in
+    "Chaman-Spin Boldak" (a partner may be several words long)."""
+    partners: set[str] = set()
+    for pieces in (re.search(r"((?:[^\W\d_]+[ /–-])*[^\W\d_]+)[/–-]$", before),
+                   re.match(r"[/–-]((?:[^\W\d_]+[ /–-])*[^\W\d_]+)", tail)):
+        if not pieces:
+            continue
+        for part in re.split(r"[-/–]", pieces.group(1)):
+            words = part.split()
+            spans = [words[i:j] for i in range(len(words)) for j in range(len(words), i, -1)]
+            for span in spans:
+                if _is_compound_part(" ".join(span), lex):
+                    partners.update(span)
+                    break
+    return partners
+
+
+def _is_compound_part(word: str, lex: _Lexicon) -> bool:
+    """A part of a hyphenated compound that is a place of note ("Pakistan", "Chaman") or a country's short form."""
+    key = normalize(word)
+    return key in lexicon.COMPOUND_FORMS or bool(lex.notable[_candidates(lex, key)[0]].any())
 
 
 def _longest(matches: list[_Match]) -> list[_Match]:
@@ -223,19 +512,29 @@ def _longest(matches: list[_Match]) -> list[_Match]:
     return kept
 
 
-def _drop_person_tokens(text: str, matches: list[_Match], persons: list[tuple[int, int]]) -> list[_Match]:
-    """A one-word match equal to a word of a person's name seen in the text ("Tarar said") is that person."""
-    person_words = {w.lower() for start, end in persons for w in re.findall(r"[^\W\d_]+", text[start:end])}
-    kept = []
-    for match in matches:
-        surface = text[match.start:match.end]
-        if surface.lower() in person_words and " " not in surface:
-            continue
-        kept.append(match)
-    return kept
+def _drop_person_tokens(text: str, matches: list[_Match], context: _Context, lex: _Lexicon) -> list[_Match]:
+    """A one-word match equal to a word of a person's name seen in the text ("Tarar said") is that person.
+
+    A place of note keeps its name even so: one "official Balochistan, Zahid Saleem" does not
+    make every later "Balochistan" a person.
+    """
+    person_words = {w.lower() for start, end in context.persons for w in re.findall(r"[^\W\d_]+", text[start:end])}
+    return [m for m in matches
+            if not (text[m.start:m.end].lower() in person_words and " " not in text[m.start:m.end]
+                    and not lex.notable[m.rows].any())]
 
 
 def _attach_kind(text: str, match: _Match) -> None:
+    if is_arabic(text[match.start:match.end]):
+        before, after = _arabic_neighbours(text, match)
+        match.place_end = match.end
+        if after in lexicon.ARABIC_KIND_AFTER:
+            match.kind = lexicon.ARABIC_KIND_AFTER[after]
+            found = _ARABIC_WORD_AFTER.match(text, match.end)
+            match.place_end = found.end() if match.kind else match.end
+        elif before in lexicon.ARABIC_KIND_BEFORE:
+            match.kind = lexicon.ARABIC_KIND_BEFORE[before]
+        return
     trailing = lexicon.TRAILING_KIND.match(text[match.end:match.end + 60])
     match.place_end = match.end + (trailing.end() if trailing else 0)
     _, match.kind = split_kind(text[match.start:match.place_end])
@@ -247,64 +546,58 @@ def _attach_kind(text: str, match: _Match) -> None:
         match.kind = "province" if contained else split_kind(leading.group("kind"))[1]
 
 
-def _resolve(text: str, matches: list[_Match], sentences: list[Sentence], index: _Index) -> pd.DataFrame:
+def _resolve(text: str, matches: list[_Match], context: _Context, lex: _Lexicon) -> pd.DataFrame:
     if not matches:
-        return pd.DataFrame(columns=MENTION_COLUMNS)
-    sentence_of = [_sentence_index(m.start, sentences) for m in matches]
-    base = [_score(m.rows, m.whole, m.kind, "", "", index) for m in matches]
+        return pd.DataFrame(columns=MENTION_COLUMNS).astype({"geo_precision": "Int8"})
+    index = lex.index
+    places = index.places
+    lon_of, lat_of = places["longitude"].to_numpy(dtype=float), places["latitude"].to_numpy(dtype=float)
+    kind_of, layer_of = places["kind"].to_numpy(dtype=object), places["layer"].to_numpy(dtype=object)
+    sentence_of = [context.sentence_of(m.start) for m in matches]
+    scored: dict[tuple, np.ndarray] = {}  # the same name and kind word, the same base scores: once per report
+    base = []
+    for m in matches:
+        signature = (m.kind, m.rows.tobytes(), m.whole.tobytes())
+        if signature not in scored:
+            scored[signature] = _score(m.rows, m.whole, m.kind, "", "", index)
+        base.append(scored[signature])
     chosen = [int(np.argmax(b)) for b in base]
-    named_countries = _named_countries(matches, chosen, sentence_of, index)
-    for _ in range(2):  # context from the first choices, then once more from the improved ones
-        anchors = _anchor_points(matches, chosen, index)
-        chosen = [int(np.argmax(base[i] + _context_bonus(i, m, anchors, named_countries.get(sentence_of[i], set()),
-                                                          index)))
-                  for i, m in enumerate(matches)]
-    rows = []
-    for i, match in enumerate(matches):
-        place = index.places.iloc[match.rows[chosen[i]]]
-        rows.append([text[match.start:match.place_end], match.start, match.place_end, place["name"],
-                     float(place["latitude"]), float(place["longitude"]), place["kind"], int(place["precision"]),
-                     place["gazetteer_id"], place["country"], sentence_of[i]])
-    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    frame["geo_precision"] = frame["geo_precision"].astype("Int8")
-    return frame
-
-
-def _sentence_index(position: int, sentences: list[Sentence]) -> int:
-    for number, sentence in enumerate(sentences):
-        if sentence.start <= position < sentence.end:
-            return number
-    return -1
-
-
-def _named_countries(matches, chosen, sentence_of, index: _Index) -> dict[int, set[str]]:
     named: dict[int, set[str]] = {}
-    for match, pick, sentence in zip(matches, chosen, sentence_of, strict=True):
-        place = index.places.iloc[match.rows[pick]]
-        if place["kind"] == "country":
-            named.setdefault(sentence, set()).add(place["country"])
-    return named
+    for m, pick, sentence in zip(matches, chosen, sentence_of, strict=True):
+        if kind_of[m.rows[pick]] == "country":
+            named.setdefault(sentence, set()).add(index.country_of[m.rows[pick]])
+    for _ in range(2):  # context from the first choices, then once more from the improved ones
+        anchors = [(lon_of[m.rows[c]], lat_of[m.rows[c]])
+                   if kind_of[m.rows[c]] not in ("country", "capital", "continent") and layer_of[m.rows[c]] != "world"
+                   and np.isfinite(lat_of[m.rows[c]]) else None for m, c in zip(matches, chosen, strict=True)]
+        chosen = [int(np.argmax(base[i] + _context_bonus(i, m, anchors, named.get(sentence_of[i], set()), index,
+                                                          lon_of, lat_of, kind_of)))
+                  if len(m.rows) > 1 else 0 for i, m in enumerate(matches)]
+    picked = np.array([m.rows[c] for m, c in zip(matches, chosen, strict=True)])
+    frame = pd.DataFrame({
+        "place": [text[m.start:m.place_end] for m in matches],
+        "span_start": [m.start for m in matches], "span_end": [m.place_end for m in matches],
+        "gazetteer_name": places["name"].to_numpy(dtype=object)[picked],
+        "latitude": lat_of[picked], "longitude": lon_of[picked], "feature_kind": kind_of[picked],
+        "geo_precision": pd.array(places["precision"].to_numpy()[picked], dtype="Int8"),
+        "gazetteer_id": places["gazetteer_id"].to_numpy(dtype=object)[picked],
+        "country": index.country_of[picked], "province": places["province"].fillna("").to_numpy(dtype=object)[picked],
+        "sentence": sentence_of})
+    return frame[MENTION_COLUMNS]
 
 
-def _anchor_points(matches, chosen, index: _Index) -> list[tuple[float, float] | None]:
-    """Where each mention currently points, when it is a place precise enough to pull others toward it."""
-    anchors = []
-    for match, pick in zip(matches, chosen, strict=True):
-        place = index.places.iloc[match.rows[pick]]
-        precise = place["kind"] not in ("country", "capital") and place["layer"] != "world"
-        anchors.append((float(place["longitude"]), float(place["latitude"])) if precise else None)
-    return anchors
-
-
-def _context_bonus(i: int, match: _Match, anchors, countries: set[str], index: _Index) -> np.ndarray:
-    places = index.places.iloc[match.rows]
-    bonus = np.zeros(len(match.rows))
+def _context_bonus(i: int, match: _Match, anchors, countries: set[str], index: _Index, lon_of, lat_of,
+                   kind_of) -> np.ndarray:
+    rows = match.rows
+    bonus = np.zeros(len(rows))
     if countries:
-        bonus += np.where(places["country"].isin(countries) & (places["kind"] != "country"), _COUNTRY_BONUS, 0.0)
-    others = [a for j, a in enumerate(anchors) if j != i and a is not None]
-    if len(match.rows) > 1 and others:
+        bonus += np.where(np.isin(index.country_of[rows], list(countries)) & (kind_of[rows] != "country"),
+                          _COUNTRY_BONUS, 0.0)
+    window = anchors[max(0, i - _CONTEXT_WINDOW):i] + anchors[i + 1:i + 1 + _CONTEXT_WINDOW]
+    others = [a for a in window if a is not None]
+    if others:
         lon, lat = np.array(others).T
-        nearest = distance_km(places["longitude"].to_numpy()[:, None], places["latitude"].to_numpy()[:, None],
-                              lon[None, :], lat[None, :]).min(axis=1)
+        nearest = distance_km(lon_of[rows][:, None], lat_of[rows][:, None], lon[None, :], lat[None, :]).min(axis=1)
+        nearest = np.where(np.isfinite(nearest), nearest, np.inf)
         bonus += np.where(nearest < _NEAR_KM, _NEAR_BONUS, np.where(nearest < _REGION_KM, _REGION_BONUS, 0.0))
     return bonus

@@ -1,33 +1,33 @@
 """The interactive map: incidents in time, density and uncertainty, with the border around them.
 
-The page carries everything it needs: Leaflet, Supercluster and Leaflet.heat are inlined
-from bundled copies (no CDN), the data travels as JSON inside the page (incidents as
-compact typed columns, see :mod:`geomap.render.pack`), and all text from the data is
-placed with ``textContent`` by ``static/geomap.js``, never as HTML. With ``offline=True``
-there is no tile layer at all: the bundled country and province polygons are the basemap,
-and the page makes no request.
+The page carries everything it needs: Leaflet and Leaflet.heat are inlined from bundled
+copies (no CDN), the data travels as JSON inside the page (incidents as compact typed
+columns, compressed, see :mod:`geomap.render.pack`), and all text from the data is placed
+with ``textContent`` by the page's script (``static/js``, one module per concern), never as
+HTML. With ``offline=True`` there is no tile layer at all: the bundled country and province
+polygons are the basemap, and the page makes no request.
+
+No text from the user (title, data, tile URL) ever passes through a template engine (see
+:mod:`geomap.render.page`).
 """
 
 from __future__ import annotations
 
 import html
-import json
 import math
-from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
-from jinja2 import Template
+import xyzservices
 
-from geomap import datasets, settings
+from geomap import settings
 from geomap.errors import InputError, OutputError
 from geomap.io import atomic_write
-from geomap.render import context
+from geomap.render import context, page
 from geomap.render.incidents import aggregate, encode, located
+from geomap.render.pack import pack_json
 
 #: Marker colours for ACLED's event types; anything else is drawn in OTHER_COLOUR.
 EVENT_COLOURS = {
@@ -39,14 +39,16 @@ EVENT_COLOURS = {
     "Riots": "#969696",
 }
 OTHER_COLOUR = "#636363"
-_VENDOR_CSS = ("leaflet.css",)
-_VENDOR_JS = ("leaflet.js", "supercluster.js", "leaflet-heat.js")
+#: Colours for other taxonomies' categories (UCDP's "state-based", GDELT's codes), most frequent first;
+#: none is an ACLED colour or a cluster colour. Categories beyond these are drawn in OTHER_COLOUR.
+EXTRA_COLOURS = ("#e7298a", "#e6ab02", "#8c6d31", "#66a61e", "#7570b3", "#a6761d", "#f781bf")
 _FRAME_KM = 400.0
 
 
 def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border incidents",
            tiles: str | None = None, *, offline: bool = False, bands: tuple[float, ...] | None = None,
-           segment_km: float | None = None, aggregate_above: int | None = None) -> folium.Map:
+           segment_km: float | None = None, aggregate_above: int | None = None,
+           popup_budget: int | None = None) -> folium.Map:
     """Build the map for joined incidents (output of :func:`geomap.join`).
 
     Parameters
@@ -67,6 +69,10 @@ def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border 
     aggregate_above
         Above this many located incidents, draw counts in grid cells
         (default :data:`~geomap.settings.AGGREGATE_ABOVE`).
+    popup_budget
+        Bytes of compressed popup text the page may carry (default
+        :data:`~geomap.settings.MAP_POPUP_BUDGET_BYTES`); fields that do not fit are left out
+        and named in the legend.
 
     Returns
     -------
@@ -78,23 +84,50 @@ def render(incidents: pd.DataFrame, title: str = "Afghanistan–Pakistan border 
     aggregate_above = settings.AGGREGATE_ABOVE if aggregate_above is None else aggregate_above
     if aggregate_above < 0:
         raise InputError(f"aggregate_above must be 0 or more, got {aggregate_above!r}")
+    popup_budget = settings.MAP_POPUP_BUDGET_BYTES if popup_budget is None else popup_budget
+    if popup_budget < 0:
+        raise InputError(f"popup_budget must be 0 or more bytes, got {popup_budget!r}")
     tiles = "none" if offline else (settings.TILES if tiles is None else tiles)
 
-    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=True, zoom_start=6, location=[32.5, 69.0],
-                      zoom_snap=0.25)
-    fmap.default_js, fmap.default_css = [], []  # served inline below, never from a CDN
-    tile_layer = None
-    if tiles.lower() != "none":
-        tile_layer = folium.TileLayer(tiles, name=tiles)
-        tile_layer.add_to(fmap)
+    fmap = page.Map(tiles=None, control_scale=False, prefer_canvas=True, zoom_start=6, location=[32.5, 69.0],
+                    zoom_snap=0.25)
+    tile_spec = _tile_spec(tiles)
     root = fmap.get_root()
-    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="geomap_title")
-    root.header.add_child(Element(_inline_assets()), name="geomap_assets")
-    payload = _payload(incidents, title, tiles, bands, segment_km, aggregate_above)
-    root.html.add_child(Element(f'<script type="application/json" id="geomap-data">{_safe_json(payload)}</script>'),
-                        name="geomap_data")
-    fmap.add_child(_Layers(tile_layer))
+    root.header.add_child(page.Raw(f"<title>{html.escape(title)}</title>"), name="geomap_title")
+    root.header.add_child(page.Raw(page.assets()), name="geomap_assets")
+    block = page.data_block(_payload(incidents, title, tile_spec, bands, segment_km, aggregate_above, popup_budget))
+    root.html.add_child(block, name="geomap_data")
+    page.name_after(fmap, block)
+    fmap.add_child(page.start())
     return fmap
+
+
+def _tile_spec(tiles: str) -> dict | None:
+    """The tile layer the page creates (in its own script, so the URL never meets a template).
+
+    A name xyzservices knows (``OpenStreetMap``, ``CartoDB positron``, ...) or a URL template
+    with ``{z}``, ``{x}`` and ``{y}``; ``"none"`` for no tiles.
+    """
+    if tiles.strip().lower() == "none":
+        return None
+    if tiles.startswith(("http://", "https://")):
+        if not all(key in tiles for key in ("{z}", "{x}", "{y}")):
+            raise InputError(f"a tile URL must hold {{z}}, {{x}} and {{y}}, like "
+                             f"'https://tile.example.org/{{z}}/{{x}}/{{y}}.png'; got {tiles!r}")
+        host = tiles.split("/")[2]
+        return {"url": tiles, "label": tiles, "attribution": html.escape(f"Tiles: {host}"), "maxZoom": 19}
+    name = "OpenStreetMap.Mapnik" if tiles.strip().lower() == "openstreetmap" else tiles
+    try:
+        provider = xyzservices.providers.query_name(name)
+    except ValueError:
+        raise InputError(f"unknown tile set {tiles!r}: give a name such as 'OpenStreetMap' or "
+                         "'CartoDB positron', a URL with {z}/{x}/{y}, or 'none'") from None
+    if provider.requires_token():
+        raise InputError(f"tile set {tiles!r} needs an API key; give its URL with the key instead")
+    # The attribution is xyzservices' own HTML (a link to the licence), not user text.
+    return {"url": provider.build_url(fill_subdomain=False, scale_factor=""), "label": tiles,
+            "attribution": provider.html_attribution, "maxZoom": int(provider.get("max_zoom", 19)),
+            "subdomains": provider.get("subdomains", "abc"), "cors": True}
 
 
 def parse_bands(text: str) -> tuple[float, ...]:
@@ -120,71 +153,47 @@ def _check_positive(name: str, value: float) -> float:
     return float(value)
 
 
-class _Layers(MacroElement):
-    """Calls geomapRender once folium has created the map and its tile layer."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        geomapRender({{ this._parent.get_name() }}, {{ this.tiles_name }},
-                     JSON.parse(document.getElementById("geomap-data").textContent));
-        {% endmacro %}
-    """)
-
-    def __init__(self, tile_layer: folium.TileLayer | None) -> None:
-        super().__init__()
-        self._name = "GeomapLayers"
-        self.tiles_name = tile_layer.get_name() if tile_layer is not None else "null"
-
-
-@lru_cache(maxsize=1)
-def _inline_assets() -> str:
-    own = files("geomap").joinpath("static")
-    css = "\n".join(datasets.static_text(n) for n in _VENDOR_CSS)
-    css += "\n" + own.joinpath("geomap.css").read_text(encoding="utf-8")
-    js = "\n".join(datasets.static_text(n) for n in _VENDOR_JS)
-    js += "\n" + own.joinpath("geomap.js").read_text(encoding="utf-8")
-    # A literal "</script" inside inlined code would end the element early.
-    js = js.replace("</script", "<\\/script")
-    return f"<style>\n{css}\n</style>\n<script>\n{js}\n</script>"
-
-
-def _safe_json(payload: dict) -> str:
-    text = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _payload(incidents: pd.DataFrame, title: str, tiles: str, bands: tuple[float, ...], segment_km: float,
-             aggregate_above: int) -> dict:
-    points = located(incidents, segment_km, max(bands, default=segment_km))
+def _payload(incidents: pd.DataFrame, title: str, tiles: dict | None, bands: tuple[float, ...], segment_km: float,
+             aggregate_above: int, popup_budget: int) -> dict:
+    band_km = max(bands, default=segment_km)
+    points = located(incidents, segment_km, band_km)
     cell_km, period = None, None
     drawn = points
     if len(points) > aggregate_above:
         drawn, cell_km, period = aggregate(points, settings.AGGREGATE_MAX_RECORDS, settings.AGGREGATE_CELL_KM)
-    columns, omitted = encode(drawn, settings.MAP_DATA_BUDGET_BYTES)
+    columns, omitted = encode(drawn, popup_budget)
     border = context.segments(segment_km)
     return {
         "title": title,
         "summary": _summary(len(incidents), len(points), cell_km, period),
-        "tilesLabel": tiles,
-        "offline": tiles.lower() == "none",
+        "tiles": tiles,
+        "offline": tiles is None,
         "otherColor": OTHER_COLOUR,
         "categories": _categories(points),
         "sides": _sides(points),
         "incidents": {"n": len(drawn), "incidents": len(points), "cellKm": cell_km, "period": period,
-                      "omitted": omitted, **columns},
+                      "omitted": omitted, "popupBudget": popup_budget, **columns},
         "precisionRadiusKm": {str(k): v for k, v in settings.PRECISION_RADIUS_KM.items()},
         "precisionLabel": {str(k): v for k, v in settings.PRECISION_LABEL.items()},
         "border": border,
         "borderLabel": "Durand Line, OpenStreetMap (2017)",
         "segmentKm": segment_km,
-        "segmentBandKm": max(bands, default=None),
-        "bands": context.bands(bands),
+        "segmentBandKm": band_km,
         "crossings": context.crossings(),
-        "districts": context.districts(),
-        "provinces": context.provinces(),
-        "countries": context.countries(),
         "bounds": _bounds(points, border),
+        # Blocks merged into this object when the page opens, compressed: the areas are most of its weight.
+        "packed": {"context": pack_json({"bands": context.bands(bands), "provinces": context.provinces(),
+                                         "countries": context.countries(), "districts": context.districts()}),
+                   "names": pack_json({"placeNames": context.place_names(points.assign(
+                       gazetteer_id=_gazetteer_ids(incidents, points)))})},
     }
+
+
+def _gazetteer_ids(incidents: pd.DataFrame, points: pd.DataFrame) -> pd.Series:
+    """The gazetteer row each drawn incident was matched to, for the other names of its place."""
+    if "gazetteer_id" not in incidents or points.empty:
+        return pd.Series(None, index=points.index, dtype=object)
+    return pd.Series(incidents["gazetteer_id"].to_numpy()[points["row"].to_numpy(dtype=np.int64)], index=points.index)
 
 
 def _summary(rows: int, located_rows: int, cell_km: float | None, period: str | None) -> str:
@@ -197,8 +206,10 @@ def _summary(rows: int, located_rows: int, cell_km: float | None, period: str | 
 
 
 def _categories(points: pd.DataFrame) -> list[dict]:
-    counts = points.groupby("event_type")["count"].sum().sort_values(ascending=False)
-    return [{"name": name, "color": EVENT_COLOURS.get(name, OTHER_COLOUR), "count": int(n)}
+    counts = points.groupby("event_type")["count"].sum().sort_values(ascending=False, kind="stable")
+    extra = iter(EXTRA_COLOURS)
+    return [{"name": name, "count": int(n),
+             "color": EVENT_COLOURS.get(name) or (next(extra, OTHER_COLOUR) if name != "Other" else OTHER_COLOUR)}
             for name, n in counts.items()]
 
 
@@ -210,12 +221,19 @@ def _sides(points: pd.DataFrame) -> list[dict]:
 
 
 def _bounds(points: pd.DataFrame, border: list[dict]) -> list[list[float]]:
-    # Frame the border and the incidents near it; talks in Doha or Istanbul are drawn but
-    # would otherwise shrink the border region to a corner of the screen.
+    """The first view: the incidents near the border, or the border itself when there are none.
+
+    Talks in Doha or Istanbul are drawn but would otherwise shrink the border region to a
+    corner of the screen; a lone incident is framed with the border piece around it.
+    """
     near = pd.to_numeric(points.get("border_distance_km"), errors="coerce").fillna(0) <= _FRAME_KM
-    line = np.array([p for piece in border for p in piece["line"]])
-    lats = np.concatenate([points.loc[near, "lat"].to_numpy(dtype=float), line[:, 0]])
-    lons = np.concatenate([points.loc[near, "lon"].to_numpy(dtype=float), line[:, 1]])
+    lats = points.loc[near, "lat"].to_numpy(dtype=float)
+    lons = points.loc[near, "lon"].to_numpy(dtype=float)
+    if len(lats) < 2 or np.ptp(lats) + np.ptp(lons) < 1.0:
+        line = np.array([p for piece in border for p in piece["line"]])
+        if len(lats):  # frame the incident with ~2 degrees around it
+            line = line[(np.abs(line[:, 0] - lats.mean()) < 2) & (np.abs(line[:, 1] - lons.mean()) < 2)]
+        lats, lons = np.concatenate([lats, line[:, 0]]), np.concatenate([lons, line[:, 1]])
     return [[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]]
 
 
@@ -229,4 +247,4 @@ def write_html(fmap: folium.Map, path: str | Path) -> Path:
     return path
 
 
-__all__ = ["EVENT_COLOURS", "OTHER_COLOUR", "parse_bands", "render", "write_html"]
+__all__ = ["EVENT_COLOURS", "EXTRA_COLOURS", "OTHER_COLOUR", "parse_bands", "render", "write_html"]

@@ -9,8 +9,11 @@ import shapely
 
 from geomap import datasets
 from geomap.geodesy import distance_km, from_region, to_region
+from geomap.normalize import is_arabic, normalize
 
 _COUNTRY_FILL = {"AF": "#fdd49e", "PK": "#c7e9c0"}
+#: How far from the border the Afghan and Pakistani fills keep their detail (km).
+_FILL_DETAIL_KM = 8.0
 
 
 @lru_cache(maxsize=8)
@@ -56,36 +59,91 @@ def segments(segment_km: float) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def crossings() -> list[dict]:
+    """Crossings and passes, with their other names (for the page's search)."""
     table = datasets.crossings()
     return [{"name": r.name, "kind": r.kind, "lat": round(r.latitude, 5), "lon": round(r.longitude, 5),
-             "source": r.source, "precision": r.coord_precision}
+             "source": r.source, "precision": r.coord_precision, "alt": alternate_names(r.name, r.alt_names)}
             for r in table.itertuples()]
 
 
 @lru_cache(maxsize=1)
 def districts() -> list[dict]:
-    """District seats (points: no district polygons are bundled)."""
+    """District seats (points: no district polygons are bundled), with their other names."""
     table = datasets.districts()
-    return [{"name": r.district, "province": r.province, "lat": round(r.latitude, 4), "lon": round(r.longitude, 4)}
+    alts = _gazetteer_alt_names()
+    return [{"name": r.district, "province": r.province, "lat": round(r.latitude, 4), "lon": round(r.longitude, 4),
+             "alt": alternate_names(r.district, alts.get(r.gazetteer_id))}
             for r in table.itertuples()]
 
 
 @lru_cache(maxsize=1)
 def provinces() -> dict:
     table = datasets.provinces()
+    places = datasets.gazetteer()
+    places = places[places["kind"] == "province"].drop_duplicates("province_code").set_index("province_code")
     geoms = shapely.set_precision(shapely.simplify(table.geometry.values, 0.01), 0.001)
-    return _feature_collection(geoms, [{"name": n, "code": c} for n, c in
-                                       zip(table["province"], table["province_code"], strict=True)])
+    return _feature_collection(geoms, [
+        {"name": n, "code": c, "alt": alternate_names(n, places["alt_names"].get(c))}
+        for n, c in zip(table["province"], table["province_code"], strict=True)])
 
 
 @lru_cache(maxsize=1)
 def countries() -> dict:
+    """Country fills: Afghanistan and Pakistan exact to ~50 m along their border, everything else to ~1 km.
+
+    Simplified to 1 km throughout, the two fills ran up to a kilometre off the border line
+    drawn over them, which shows from zoom 12.
+    """
     world = datasets.world()
-    frames = [datasets.countries(), world[world["neighbour"]]]
-    geoms = np.concatenate([shapely.set_precision(shapely.simplify(f.geometry.values, 0.01), 0.001) for f in frames])
+    own = datasets.countries()
+    frames = [own, world[world["neighbour"]]]
+    coarse = [shapely.simplify(f.geometry.values, 0.01) for f in frames]
+    line = datasets.border().geometry.iloc[0]
+    metric = shapely.transform(line, lambda xy: np.column_stack(to_region(xy[:, 0], xy[:, 1])))
+    near = shapely.simplify(shapely.buffer(shapely.simplify(metric, 100), _FILL_DETAIL_KM * 1000, quad_segs=2), 500)
+    near = shapely.transform(near, lambda xy: np.column_stack(from_region(xy[:, 0], xy[:, 1])))
+    fine = shapely.simplify(own.geometry.values, 0.0005)
+    coarse[0] = shapely.union(shapely.intersection(fine, near), shapely.difference(coarse[0], near))
+    geoms = np.concatenate([shapely.set_precision(g, 0.0001 if k == 0 else 0.001) for k, g in enumerate(coarse)])
     props = [{"name": n, "code": c, "fill": _COUNTRY_FILL.get(c, "#e0e0e0")}
              for f in frames for n, c in zip(f["name"], f["iso2"], strict=True)]
     return _feature_collection(geoms, props)
+
+
+def alternate_names(name: str, alt_names: str | None) -> list[str]:
+    """A place's other names from the gazetteer, one per spelling once folded (``Tūrkham`` = ``Turkham``).
+
+    Only names in Latin or Arabic script, the ones the page's users type (GeoNames also has
+    Cyrillic, Chinese, ...).
+    """
+    seen = {normalize(name)}
+    out = []
+    for alt in (alt_names or "").split("|"):
+        key = normalize(alt)
+        if key and key not in seen and (is_arabic(alt) or all(ord(c) < 0x250 for c in alt if c.isalpha())):
+            seen.add(key)
+            out.append(alt.strip())
+    return out
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_alt_names() -> dict[str, str]:
+    places = datasets.gazetteer()
+    return dict(zip(places["gazetteer_id"], places["alt_names"], strict=True))
+
+
+def place_names(points) -> dict[str, list[str]]:
+    """Other names of the incident places on the map, by place as written, from the gazetteer rows they matched."""
+    if "place" not in points or "gazetteer_id" not in points:
+        return {}
+    alts = _gazetteer_alt_names()
+    pairs = points[["place", "gazetteer_id"]].dropna().drop_duplicates("place")
+    out = {}
+    for place, gazetteer_id in pairs.itertuples(index=False, name=None):
+        names = alternate_names(str(place), alts.get(gazetteer_id))
+        if names:
+            out[str(place)] = names
+    return out
 
 
 @lru_cache(maxsize=1)
