@@ -1,10 +1,12 @@
-"""The dask engine on a GDELT-like file: time, and peak memory against the file's size.
+"""Both engines on a GDELT-like file larger than a block: time, peak memory, and the same bytes out.
 
 Writes ``--rows`` GDELT 2.0 event rows (61 tab-separated columns, no header; coordinates
 drawn like ``synth.incidents_with_coordinates``, one row in ten without coordinates so it is
 geocoded from ActionGeo_FullName) to a scratch folder, then runs
-``geomap join FILE -o OUT.parquet --engine dask`` in a child process and reports its wall
-time and peak memory (max RSS of the child, its threads and in-process workers included).
+``geomap join FILE -o OUT.parquet`` with ``--engine local`` and ``--engine dask`` in child
+processes and reports each one's wall time and peak memory (max RSS of the child, threads and
+in-process workers included), beside the naive way: ``pandas.read_csv`` of the whole file, which
+only reads it. The two outputs must be byte for byte the same.
 
 Usage: python benchmarks/run.py outofcore [--rows 2000000] [--keep]
 """
@@ -12,12 +14,10 @@ Usage: python benchmarks/run.py outofcore [--rows 2000000] [--keep]
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +52,16 @@ def write_gdelt(path: Path, rows: int, chunk: int = 500_000) -> None:
             frame.to_csv(handle, sep="\t", header=False, index=False)
 
 
+def _child(command: list[str]) -> tuple[float, float]:
+    """Wall time and peak memory (MB) of a child process, alone: each child is measured in a fresh waiter."""
+    waiter = ("import resource, subprocess, sys, time\n"
+              "start = time.perf_counter()\nsubprocess.run(sys.argv[1:], check=True)\n"
+              "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0)")
+    out = subprocess.run([sys.executable, "-c", waiter, *command], check=True, capture_output=True, text=True).stdout
+    seconds, peak = out.split()
+    return float(seconds), float(peak)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=2_000_000)
@@ -62,14 +72,21 @@ def main() -> None:
         source = scratch / "events.export.CSV"
         write_gdelt(source, args.rows)
         geomap = Path(sys.executable).with_name("geomap")
-        start = time.perf_counter()
-        subprocess.run([str(geomap), "join", str(source), "-o", str(scratch / "out.parquet"), "--engine", "dask"],
-                       check=True)
-        seconds = time.perf_counter() - start
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-        parts = len(list((scratch / "out.parquet").glob("*.parquet")))
-        print(f"dask engine: {args.rows:,} GDELT rows ({source.stat().st_size / 1e6:,.0f} MB) in {seconds:,.1f} s, "
-              f"{parts} partition files, peak memory {peak_mb:,.0f} MB")
+        size_mb = source.stat().st_size / 1e6
+        outputs = {}
+        for engine in ("local", "dask"):
+            outputs[engine] = scratch / f"{engine}.parquet"
+            seconds, peak_mb = _child([str(geomap), "join", str(source), "-o", str(outputs[engine]), "--engine",
+                                       engine, "-q"])
+            print(f"{engine} engine: {args.rows:,} GDELT rows ({size_mb:,.0f} MB) in {seconds:,.1f} s, peak memory "
+                  f"{peak_mb:,.0f} MB, output {outputs[engine].stat().st_size / 1e6:,.0f} MB")
+        naive = ("import sys, pandas\nfrom geomap.sources import GDELT_COLUMNS\n"
+                 "pandas.read_csv(sys.argv[1], sep='\\t', header=None, names=list(GDELT_COLUMNS), dtype=str)")
+        seconds, peak_mb = _child([sys.executable, "-c", naive, str(source)])
+        print(f"naive way (pandas.read_csv of the whole file, reading only): {seconds:,.1f} s, peak memory "
+              f"{peak_mb:,.0f} MB")
+        same = outputs["local"].read_bytes() == outputs["dask"].read_bytes()
+        print(f"the two engines' outputs are {'byte for byte the same' if same else 'DIFFERENT'}")
     finally:
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -1,212 +1,156 @@
-"""The pipeline partitioned on Dask: files larger than memory, on one machine or a cluster.
+"""The Dask engine: the blocks of a run on the workers of a Dask cluster.
 
-The same stages run on each partition (:func:`process`, which the in-process engine calls
-too), so results are identical; only reading and writing change. Input is streamed in
-blocks (CSV, TSV, GDELT event files, Parquet files or dataset folders); output is written
-partition by partition: ``.parquet`` becomes a GeoParquet dataset folder (one file per
-partition), ``.csv`` one CSV appended partition by partition. Linking duplicates needs every
-row's place and date at once: only those few columns are gathered, in a first pass.
+:class:`DaskEngine` is a drop-in for :class:`geomap.pipeline.LocalEngine`: it maps the same
+block function (:func:`geomap.pipeline.process_block`) over the same blocks, with a few
+in flight at a time, and hands the results back in input order. Reading, writing and the
+accounting stay in :mod:`geomap.pipeline`, so the output is the same as the in-process engine's,
+byte for byte; only where the work runs changes. The workers read their blocks from the input
+files themselves, so on a real cluster every worker needs the files at the same path (and
+geomap installed).
+
+Dask is optional (``pip install 'geomap[dask]'``); nothing here imports it until it is used.
+Without ``--scheduler`` a cluster is started inside this process whose every server listens on
+127.0.0.1, on ports the system picks, with no dashboard unless one is asked for.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import logging
-import warnings
-from pathlib import Path
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator
 
-import numpy as np
-import pandas as pd
+from geomap.errors import InputError
 
-from geomap import sources
-from geomap.dedupe import duplicate_clusters, link_duplicates
-from geomap.errors import InputError, OutputError
-from geomap.geocode import geocode
-from geomap.join import join
-from geomap.load import _is_gdelt, standardise
-
-#: Bytes of text per partition when streaming CSV.
-BLOCKSIZE = "64MB"
-_DEDUPE_KEYS = ["longitude", "latitude", "event_date", "event_category", "source_dataset"]
+#: Blocks in flight per worker thread: enough to keep every thread busy, few enough for memory.
+IN_FLIGHT_PER_THREAD = 2
+# How often (seconds) the wait for a block looks whether the run was asked to stop.
+_POLL = 0.2
+_EXTRA = "geomap[dask]"
 
 
-def process(frame: pd.DataFrame, *, format: str | None = None, columns: str | dict | None = None,
-            **options) -> pd.DataFrame:
-    """One block of rows as read: schema and coordinates (as :func:`geomap.load` does), then :func:`enrich`."""
-    return enrich(standardise(frame, format, columns), **options)
+def check_available() -> None:
+    """Raise a one-line :class:`~geomap.errors.InputError` naming the extra when Dask is not installed."""
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        raise InputError(f"--engine dask needs Dask, which is not installed ({exc.name} is missing); "
+                         f"install the extra: pip install '{_EXTRA}'") from None
 
 
-def enrich(frame: pd.DataFrame, *, stage: str = "join", place_column: str | None = None,
-           country_column: str | None = None, province_column: str | None = None) -> pd.DataFrame:
-    """Geocoding and, for ``stage="join"``, the border join: the stages both engines share."""
-    frame = geocode(frame, place_column, country_column, province_column)
-    return join(frame) if stage == "join" else frame
+def local_client(threads: int | None = None, dashboard: bool = False):
+    """A Dask client on a cluster inside this process that listens on 127.0.0.1 only.
 
-
-def run_dask(paths: list[Path], output: Path | None, *, scheduler: str | object | None = None,
-             dedupe: tuple[float, float, bool] | None = None, blocksize: str | int | None = None,
-             **options) -> tuple[pd.DataFrame | None, pd.Series]:
-    """Run :func:`process` over partitions of ``paths`` and write ``output`` partition-wise.
-
-    Parameters
-    ----------
-    paths
-        Input files (all the same format).
-    output
-        ``.parquet`` (a GeoParquet dataset folder) or ``.csv``; None returns the frame instead,
-        which then has to fit in memory.
-    scheduler
-        A Dask scheduler address (``tcp://host:8786``), a ``distributed.Client``, or None for a
-        local cluster of this machine's cores.
-    dedupe
-        ``(km, days, within_source)`` to link likely duplicates, or None.
-    options
-        ``format``, ``columns``, ``stage``, ``place_column``, ``country_column``,
-        ``province_column``: as for the in-process engine.
-
-    Returns
-    -------
-    (pandas.DataFrame or None, pandas.Series)
-        The result when ``output`` is None, and the count of rows per ``geocode_status``.
+    Workers are threads of this process (the stages release the GIL in numba, pyarrow and
+    numpy). Dask still starts an HTTP server for the scheduler and each worker, by default on
+    every interface and the scheduler's on the fixed port 8787: here each takes a port the
+    system picks on 127.0.0.1, and the scheduler serves no dashboard unless ``dashboard``.
     """
-    import dask
+    check_available()
     from distributed import Client
 
-    client, own_client = (scheduler, False) if isinstance(scheduler, Client) else (None, True)
-    if client is None:
+    # Given these, the Client starts the LocalCluster itself and closes it when it is closed.
+    return Client(processes=False, threads_per_worker=threads, dashboard_address="127.0.0.1:0",
+                  worker_dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": dashboard})
+
+
+class DaskEngine:
+    """Runs blocks on a Dask cluster: the one at ``scheduler`` (an address or a Client), or a local one."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | object | None = None, dashboard: bool = False) -> None:
+        check_available()
+        from distributed import Client
+
         logging.getLogger("distributed").setLevel(logging.ERROR)  # its INFO lines would bury the summary
-        # No dashboard: it would claim port 8787, and a second run on the machine would fail.
-        client = Client(scheduler) if scheduler else Client(processes=False, dashboard_address=None)
+        if isinstance(scheduler, Client):
+            self.client, self._own = scheduler, False
+        elif scheduler:
+            try:
+                self.client = Client(scheduler, timeout="20s")
+            except OSError as exc:
+                raise InputError(f"cannot reach the Dask scheduler at {scheduler!r} ({exc})") from None
+            self._own = True
+        else:
+            self.client, self._own = local_client(dashboard=dashboard), True
+        self.dashboard = None
+        if dashboard and self._own and not scheduler:  # served on 127.0.0.1, whatever address Dask would print
+            port = self.client.scheduler_info().get("services", {}).get("dashboard")
+            self.dashboard = f"http://127.0.0.1:{port}/status" if port else None
+        threads = sum(self.client.nthreads().values()) or 1
+        self._in_flight = max(2, IN_FLIGHT_PER_THREAD * threads)
+
+    def map(self, function: Callable, calls: list[tuple]) -> Iterator:
+        """``function(*call)`` for each call on the workers; results in order, a few calls ahead.
+
+        Ctrl-C, SIGTERM and SIGHUP are noted while waiting and raised here, between blocks, as
+        :class:`geomap.io.Interrupted`: raised inside Dask's own waiting they would be lost in its
+        event loop and the run would go on. The blocks already handed out are let finish first
+        (a worker thread cannot be stopped inside compiled code, and one still running when the
+        interpreter shuts down can crash it).
+        """
+        from geomap.io import Interrupted
+
+        pending: deque = deque()
+        calls = iter(calls)
+        with _signals_noted() as caught:
+            try:
+                for call in calls:
+                    pending.append(self.client.submit(function, *call, pure=False))
+                    if len(pending) >= self._in_flight:
+                        yield _result(pending.popleft(), caught)
+                while pending:
+                    yield _result(pending.popleft(), caught)
+            except (Interrupted, GeneratorExit, Exception):
+                _settle(pending)
+                raise
+
+    def close(self) -> None:
+        if self._own:
+            self.client.close()
+
+
+def _result(future, caught: list[int]):
+    """The future's result, looking every :data:`_POLL` seconds whether a signal asked the run to stop."""
+    from geomap.io import Interrupted
+
+    while True:
+        if caught:
+            _settle([future])
+            raise Interrupted(caught[0])
+        try:
+            return future.result(timeout=_POLL)
+        except TimeoutError:
+            continue
+
+
+def _settle(futures) -> None:
+    """Wait until every future has finished one way or another; their results are not wanted."""
+    from distributed import wait
+
+    with contextlib.suppress(Exception):
+        wait(list(futures))
+
+
+@contextlib.contextmanager
+def _signals_noted() -> Iterator[list[int]]:
+    """While inside, SIGINT, SIGTERM and SIGHUP are only noted (in the list yielded); handlers restored after."""
+    caught: list[int] = []
+    previous = {}
     try:
-        frame = _read(paths, options.get("format"), blocksize or BLOCKSIZE)
-        with warnings.catch_warnings():  # a file shorter than the sample is fine
-            warnings.filterwarnings("ignore", "Insufficient elements", UserWarning)
-            sample = frame.head(50)
-        meta = _as_text(process(sample, **options).iloc[:0])
-        result = frame.map_partitions(_process_as, meta, options, meta=meta)
-        if dedupe is not None:
-            result = _link(result, meta, *dedupe)
-        if output is None:
-            (computed,) = dask.compute(result)
-            return computed.reset_index(drop=True), computed["geocode_status"].value_counts()
-        dask.compute(_write(result, output))
-        return None, _status_counts(output)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) is not signal.SIG_IGN:  # ignored (a background job's Ctrl-C) stays so
+                previous[signum] = signal.signal(signum, lambda number, _frame: caught.append(number))
+    except ValueError:  # not the main thread: signals are not ours to handle
+        pass
+    try:
+        yield caught
     finally:
-        if own_client:
-            client.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
-def _status_counts(output: Path) -> pd.Series:
-    """Rows per ``geocode_status``, read back from what was written: one column, one file or block at a time."""
-    if output.suffix.lower() == ".csv":
-        blocks = pd.read_csv(output, usecols=["geocode_status"], dtype=str, chunksize=1_000_000)
-        counts = [block["geocode_status"].value_counts() for block in blocks]
-    else:
-        import pyarrow.parquet as pq
-
-        counts = [pq.read_table(part, columns=["geocode_status"]).column(0).to_pandas().value_counts()
-                  for part in sorted(output.glob("*.parquet"))]
-    return pd.concat(counts).groupby(level=0).sum() if counts else pd.Series(dtype="int64")
-
-
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns as strings: Parquet needs one declared type per column, and all hold text."""
-    text = {c: "string" for c in frame.columns if frame[c].dtype == object}
-    return frame.astype(text)
-
-
-def _process_as(part: pd.DataFrame, meta: pd.DataFrame, options: dict) -> pd.DataFrame:
-    """:func:`process`, with every partition given the same columns and dtypes (Parquet needs one schema)."""
-    out = _as_text(process(part, **options))
-    for column in meta.columns.difference(out.columns):
-        out[column] = pd.Series(pd.NA, index=out.index, dtype=meta[column].dtype)
-    return out[list(meta.columns)].astype(meta.dtypes.to_dict())
-
-
-def _read(paths: list[Path], format: str | None, blocksize):
-    import dask.dataframe as dd
-
-    format = sources.check_format(format)
-    first = paths[0]
-    for path in paths:
-        if not path.exists():
-            raise InputError(f"input file {str(path)!r} does not exist")
-    suffix = first.suffix.lower()
-    if suffix in (".parquet", ".geoparquet") or first.is_dir():
-        frame = dd.read_parquet([str(p) for p in paths])
-        geometry = [c for c in frame.columns if c == "geometry"]
-        return frame.drop(columns=geometry) if geometry else frame
-    if suffix not in (".csv", ".tsv", ".txt"):
-        raise InputError(f"the dask engine streams CSV, TSV, GDELT event files and Parquet, not {suffix!r}; "
-                         "use --engine local for GeoJSON and GeoPackage")
-    text = dict(dtype=str, keep_default_na=False, na_values=[""], blocksize=blocksize, encoding="utf-8")
-    if format == "gdelt" or (format is None and _is_gdelt(first)):
-        with first.open("rb") as handle:
-            found = len(handle.readline().split(b"\t"))
-        if found != len(sources.GDELT_COLUMNS):
-            raise InputError(f"{first}: a GDELT 2.0 event file has {len(sources.GDELT_COLUMNS)} tab-separated "
-                             f"columns; its first line has {found}")
-        return dd.read_csv([str(p) for p in paths], sep="\t", header=None, names=list(sources.GDELT_COLUMNS),
-                           quoting=csv.QUOTE_NONE, **text)
-    return dd.read_csv([str(p) for p in paths], sep=_delimiter(first), skipinitialspace=True, **text)
-
-
-def _delimiter(path: Path) -> str:
-    if path.suffix.lower() == ".tsv":
-        return "\t"
-    with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
-        head = handle.read(65536)
-    try:
-        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
-
-
-def _link(result, meta: pd.DataFrame, km: float, days: float, within_source: bool = False):
-    """Gather the few columns duplicates need, cluster them, and attach ids by global row position."""
-    import dask
-
-    link_duplicates(meta.assign(**{c: meta.get(c, pd.Series(dtype=object)) for c in _DEDUPE_KEYS}), km, days,
-                    within_source)
-    keys = result.map_partitions(lambda part: part.reindex(columns=_DEDUPE_KEYS),
-                                 meta=pd.DataFrame({c: pd.Series(dtype=object) for c in _DEDUPE_KEYS}))
-    (gathered,) = dask.compute(keys)
-    gathered = gathered.reset_index(drop=True)
-    cluster = duplicate_clusters(pd.to_numeric(gathered["longitude"], errors="coerce"),
-                                 pd.to_numeric(gathered["latitude"], errors="coerce"),
-                                 pd.to_datetime(gathered["event_date"], errors="coerce", format="ISO8601"),
-                                 gathered["event_category"].astype("string").fillna("").to_numpy(dtype=object),
-                                 gathered["source_dataset"].astype("string").fillna("").to_numpy(dtype=object),
-                                 km, days, within_source)
-    lengths = result.map_partitions(len).compute()
-    offsets = np.concatenate([[0], np.cumsum(lengths.to_numpy())])
-    counts = pd.Series(cluster[cluster >= 0]).value_counts()
-    linked_meta = meta.assign(duplicate_cluster=pd.array([], dtype="Int64"),
-                              duplicate_count=np.array([], dtype=np.int64))
-
-    def attach(part: pd.DataFrame, partition_info=None) -> pd.DataFrame:
-        number = partition_info["number"] if partition_info else 0
-        mine = cluster[offsets[number]:offsets[number] + len(part)]
-        out = part.copy()
-        out["duplicate_cluster"] = pd.array(np.where(mine >= 0, mine, 0), dtype="Int64")
-        out.loc[mine < 0, "duplicate_cluster"] = pd.NA
-        out["duplicate_count"] = np.where(mine >= 0, pd.Series(mine).map(counts).fillna(1).to_numpy(),
-                                          1).astype(np.int64)
-        return out
-
-    return result.map_partitions(attach, meta=linked_meta)
-
-
-def _write(result, output: Path):
-    suffix = output.suffix.lower()
-    if suffix == ".csv":
-        return result.to_csv(str(output), single_file=True, index=False, compute=False)
-    if suffix == ".parquet":
-        import dask_geopandas  # noqa: F401  (registers GeoDataFrame partitions with dask)
-
-        from geomap.io import _to_geo
-
-        geo = result.map_partitions(_to_geo, meta=_to_geo(result._meta))
-        return geo.to_parquet(str(output), write_index=False, compute=False)
-    raise OutputError(f"the dask engine writes .parquet (a GeoParquet dataset folder) or .csv, not {suffix!r}")
-
+__all__ = ["DaskEngine", "check_available", "local_client"]

@@ -33,7 +33,7 @@ def join(incidents: pd.DataFrame) -> pd.DataFrame:
     ----------
     incidents
         A frame with ``latitude`` and ``longitude`` in WGS84 (rows without them are kept,
-        with empty join columns). If the frame has no coordinates yet it is geocoded first.
+        with empty join columns): the output of :func:`geomap.geocode`.
 
     Returns
     -------
@@ -53,9 +53,8 @@ def join(incidents: pd.DataFrame) -> pd.DataFrame:
           have happened on the other side.
     """
     if "latitude" not in incidents or "longitude" not in incidents:
-        from geomap.geocode import geocode  # a later stage would be a cycle at import time
-
-        incidents = geocode(incidents)
+        raise InputError("join needs located incidents, with latitude and longitude columns: geocode them first "
+                         f"(geomap.geocode); columns found: {', '.join(map(str, list(incidents.columns)[:12]))}")
     _check_coordinates(incidents)
     out = incidents.copy()
     lon = pd.to_numeric(out["longitude"], errors="coerce").to_numpy(dtype=float)

@@ -1,8 +1,32 @@
-"""Typed, documented defaults. Functions fall back to these when an argument is None."""
+"""Typed, documented defaults. Functions fall back to these when an argument is None.
+
+A few can be set from the environment (``GEOMAP_BLOCK_SIZE``, ``GEOMAP_MEMORY``); the command
+line's own ``GEOMAP_*`` variables are listed in ``geomap --help`` of each command.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+
 from geomap.geodesy import REGION_CRS, WGS84
+
+
+def parse_size(text: str | int | None, name: str = "size") -> int | None:
+    """``"64MB"``, ``"1.5G"``, ``"200000"`` -> bytes (powers of 1024); None stays None.
+
+    Raises
+    ------
+    ValueError
+        Text that is not a positive number of bytes with an optional K, M, G or T.
+    """
+    if text is None or isinstance(text, int):
+        return text
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*", str(text), re.IGNORECASE)
+    if not found or float(found.group(1)) <= 0:
+        raise ValueError(f"{name} {text!r} is not a size such as 64MB, 1.5GB or 200000")
+    power = "kmgt".find(found.group(2).lower()) + 1 if found.group(2) else 0
+    return int(float(found.group(1)) * 1024 ** power)
 
 #: CRS of every input and output coordinate.
 CRS = WGS84
@@ -58,6 +82,13 @@ AGGREGATE_CELL_KM = 10.0
 #: are added by priority while they fit, and the legend names any left out.
 MAP_POPUP_BUDGET_BYTES = 10_000_000
 
+
+#: Bytes of CSV text per block: the unit both engines read, process and write at a time. Peak memory
+#: follows it (times the worker threads of the Dask engine). ``GEOMAP_BLOCK_SIZE=16MB`` for small machines.
+BLOCK_BYTES = parse_size(os.environ.get("GEOMAP_BLOCK_SIZE") or "64MB", "GEOMAP_BLOCK_SIZE")
+#: Memory a run may plan with, in bytes (``GEOMAP_MEMORY=2GB``); None: what the system says is available.
+#: A result that would not fit is streamed to its output in blocks, or, for a map, refused with a reason.
+MEMORY_BYTES = parse_size(os.environ.get("GEOMAP_MEMORY"), "GEOMAP_MEMORY")
 
 #: Rows from different sources closer than this (km), at most DEDUPE_DAYS apart and of the same
 #: event_category are linked as likely duplicates (``--dedupe-km``, ``--dedupe-days``).

@@ -41,12 +41,15 @@ GDELT_COLUMNS = (
     "DATEADDED", "SOURCEURL",
 )
 
-# Columns whose presence identifies a format (a frame may have more).
+# Columns whose presence identifies a format (a frame may have more), compared without case:
+# ACLED before 2019 wrote its columns in upper case (EVENT_ID_CNTY, ...).
 _SIGNATURES = {
     "acled": {"event_id_cnty", "event_date", "location", "geo_precision"},
-    "ucdp": {"id", "date_start", "where_prec", "best"},
-    "gdelt": {"GLOBALEVENTID", "SQLDATE", "ActionGeo_Lat", "ActionGeo_Long"},
+    "ucdp": {"id", "date_start", "where_prec"},
+    "gdelt": {"globaleventid", "sqldate", "actiongeo_lat", "actiongeo_long"},
 }
+# UCDP's best estimate of deaths: "best" in GED releases and on HDX, "best_est" from the download centre.
+_UCDP_BEST = ("best", "best_est")
 
 # Each source's location precision on geomap's scale.
 # ACLED geo_precision: 1 the place, 2 near it / part of a district, 3 a larger region.
@@ -60,7 +63,17 @@ _GDELT_PRECISION = {1: 4, 2: 3, 3: 1, 4: 1, 5: 3}
 # event_category: one coarse vocabulary so that sources can be compared.
 _ACLED_CATEGORY = {"battles": "battle", "explosions/remote violence": "explosion",
                    "violence against civilians": "civilians", "protests": "protest", "riots": "protest",
-                   "strategic developments": "other"}
+                   "strategic developments": "other",
+                   # ACLED's event types before 2019
+                   "battle-no change of territory": "battle", "battle-government regains territory": "battle",
+                   "battle-non-state actor overtakes territory": "battle", "remote violence": "explosion",
+                   "riots/protests": "protest", "strategic development": "other",
+                   "headquarters or base established": "other", "non-violent transfer of territory": "other",
+                   "non-violent activity": "other"}
+# Pakistani units before the 2018 merger into Khyber Pakhtunkhwa, as older exports name them in admin1.
+_FORMER_PROVINCES = {"federally administered tribal areas": "Khyber Pakhtunkhwa", "fata": "Khyber Pakhtunkhwa",
+                     "north-west frontier province": "Khyber Pakhtunkhwa", "n.w.f.p.": "Khyber Pakhtunkhwa",
+                     "nwfp": "Khyber Pakhtunkhwa"}
 _UCDP_VIOLENCE = {1: "state-based", 2: "non-state", 3: "one-sided"}
 _UCDP_CATEGORY = {1: "battle", 2: "battle", 3: "civilians"}
 # CAMEO root codes (GDELT EventRootCode); finer codes first where they change the category:
@@ -95,12 +108,21 @@ def parse_columns(spec: str | dict | None) -> dict[str, str]:
 
 
 def detect_format(columns) -> str:
-    """The format whose signature columns are all present, else ``generic``."""
-    present = set(map(str, columns))
+    """The format whose signature columns are all present (in any case), else ``generic``."""
+    present = {str(c).lower() for c in columns}
     for name, signature in _SIGNATURES.items():
-        if signature <= present:
+        if signature <= present and (name != "ucdp" or present & set(_UCDP_BEST)):
             return name
     return "generic"
+
+
+def date_column(columns, format: str | None = None, mapping: dict[str, str] | None = None) -> str | None:
+    """The source column that becomes ``event_date`` (None if there is none)."""
+    if mapping and "event_date" in mapping:
+        return mapping["event_date"]
+    name = check_format(format) or detect_format(columns)
+    wanted = {"acled": "event_date", "ucdp": "date_start", "gdelt": "SQLDATE"}.get(name, "event_date")
+    return next((c for c in columns if str(c).lower() == wanted.lower()), None)
 
 
 def check_format(name: str | None) -> str | None:
@@ -147,16 +169,26 @@ def to_schema(frame: pd.DataFrame, format: str | None = None, columns: str | dic
         out["event_category"] = out["event_type"].astype("string").str.strip().str.lower()
     if "source_dataset" not in frame.columns and (name != "generic" or mapping):
         out["source_dataset"] = name
-    if "event_date" in out and (name != "generic" or "event_date" in mapping):
-        out["event_date"] = _iso_date(out["event_date"])
     return out
 
 
 def _check_signature(frame: pd.DataFrame, name: str) -> None:
-    missing = sorted(_SIGNATURES[name] - set(map(str, frame.columns)))
+    present = {str(c).lower() for c in frame.columns}
+    missing = sorted(_SIGNATURES[name] - present)
+    if name == "ucdp" and not present & set(_UCDP_BEST):
+        missing.append(" or ".join(_UCDP_BEST))
     if missing:
         raise InputError(f"input is not a {name.upper()} export: columns {missing} are missing "
                          f"(columns found: {', '.join(map(str, frame.columns[:12]))}...)")
+
+
+def _get(frame: pd.DataFrame, *names: str) -> pd.Series | None:
+    """The first of ``names`` the frame has, compared without case (None if it has none)."""
+    lowered = {str(c).lower(): c for c in frame.columns}
+    for name in names:
+        if name.lower() in lowered:
+            return frame[lowered[name.lower()]]
+    return None
 
 
 def _set(frame: pd.DataFrame, target: str, values) -> None:
@@ -174,38 +206,63 @@ def _precision(series: pd.Series, table: dict[int, int]) -> pd.Series:
 
 
 def _acled(frame: pd.DataFrame) -> None:
-    _set(frame, "place", frame["location"])
-    frame["geo_precision"] = _precision(frame["geo_precision"], _ACLED_PRECISION)
-    frame["source_id"] = frame["event_id_cnty"]
-    _set(frame, "description", frame.get("notes"))
-    _set(frame, "source_name", frame.get("source"))
-    if "event_type" in frame:
-        frame["event_category"] = frame["event_type"].astype("string").str.strip().str.lower().map(
+    """ACLED, current (lower-case columns) and before 2019 (UPPER-CASE columns, other event types)."""
+    _set(frame, "place", _get(frame, "location"))
+    frame["geo_precision"] = _precision(_get(frame, "geo_precision"), _ACLED_PRECISION)
+    frame["source_id"] = _get(frame, "event_id_cnty")
+    _set(frame, "event_date", _get(frame, "event_date"))
+    _set(frame, "description", _get(frame, "notes"))
+    _set(frame, "source_name", _get(frame, "source"))
+    for column in ("event_type", "time_precision", "country", "admin2", "admin3"):
+        if _get(frame, column) is not None:
+            _set(frame, column, _get(frame, column))
+    admin1 = _get(frame, "admin1")
+    if admin1 is not None and "admin1" not in frame:  # an older export: say the province as it is now
+        folded = admin1.astype("string").str.strip().str.lower()
+        _set(frame, "admin1", folded.map(_FORMER_PROVINCES).fillna(admin1).astype(object).where(admin1.notna()))
+    event_type = _get(frame, "event_type")
+    if event_type is not None:
+        frame["event_category"] = event_type.astype("string").str.strip().str.lower().map(
             _ACLED_CATEGORY).fillna("other")
-    frame["fatalities"] = _number(frame["fatalities"]) if "fatalities" in frame else np.nan
+    fatalities = _get(frame, "fatalities")
+    frame["fatalities"] = _number(fatalities) if fatalities is not None else np.nan
 
 
 def _ucdp(frame: pd.DataFrame) -> None:
-    _set(frame, "place", frame.get("where_coordinates", frame.get("adm_2")))
-    frame["source_id"] = frame["id"]
-    frame["event_date"] = frame["date_start"]
-    frame["geo_precision"] = _precision(frame["where_prec"], _UCDP_PRECISION)
-    violence = _number(frame.get("type_of_violence", pd.Series(np.nan, index=frame.index)))
+    """UCDP GED: a release (``best/high/low``, also via HDX) or the download centre (``best_est/...``)."""
+    _set(frame, "place", _get(frame, "where_coordinates", "adm_2"))
+    frame["source_id"] = _get(frame, "id")
+    frame["event_date"] = _get(frame, "date_start")
+    frame["geo_precision"] = _precision(_get(frame, "where_prec"), _UCDP_PRECISION)
+    kind = _get(frame, "type_of_violence")
+    violence = _number(kind if kind is not None else pd.Series(np.nan, index=frame.index))
     _set(frame, "event_type", violence.map(_UCDP_VIOLENCE))
     frame["event_category"] = violence.map(_UCDP_CATEGORY).fillna("other")
-    frame["fatalities"] = _number(frame["best"])
-    frame["fatalities_low"] = _number(frame.get("low", frame["best"]))
-    frame["fatalities_high"] = _number(frame.get("high", frame["best"]))
-    _set(frame, "description", frame.get("source_headline", frame.get("where_description")))
-    _set(frame, "source_name", frame.get("source_office"))
-    _set(frame, "admin1", frame.get("adm_1"))
-    _set(frame, "admin2", frame.get("adm_2"))
+    best = _get(frame, *_UCDP_BEST)
+    frame["fatalities"] = _number(best)
+    for target, names in (("fatalities_low", ("low", "low_est")), ("fatalities_high", ("high", "high_est"))):
+        found = _get(frame, *names)
+        frame[target] = _number(found if found is not None else best)
+    _set(frame, "description", _get(frame, "source_headline", "where_description"))
+    _set(frame, "source_name", _get(frame, "source_office"))
+    _set(frame, "admin1", _get(frame, "adm_1"))
+    _set(frame, "admin2", _get(frame, "adm_2"))
+
+
+def _by_distinct(values: pd.Series, function) -> pd.Series:
+    """``function`` applied to each distinct value once (exports repeat a few thousand names millions of times)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    done = function(pd.Series(uniques, dtype="string"))
+    out = done.to_numpy(dtype=object)[np.where(codes >= 0, codes, 0)] if len(uniques) else \
+        np.full(len(values), None, dtype=object)
+    out[codes < 0] = None
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _gdelt(frame: pd.DataFrame) -> None:
     full_name = frame["ActionGeo_FullName"].astype("string")
     # "Khost, Khowst, Afghanistan": the first part names the place itself.
-    _set(frame, "place", full_name.str.split(",").str[0].str.strip())
+    _set(frame, "place", _by_distinct(full_name, lambda names: names.str.split(",").str[0].str.strip()))
     frame["source_id"] = frame["GLOBALEVENTID"]
     frame["event_date"] = frame["SQLDATE"]
     frame["geo_precision"] = _precision(frame["ActionGeo_Type"], _GDELT_PRECISION)
@@ -217,19 +274,7 @@ def _gdelt(frame: pd.DataFrame) -> None:
     _set(frame, "source_url", frame["SOURCEURL"])
     _set(frame, "description", full_name)
     # The name's last part is the country's name; ActionGeo_CountryCode is FIPS 10-4, not ISO ("CH" is China).
-    _set(frame, "country", full_name.str.split(",").str[-1].str.strip())
+    _set(frame, "country", _by_distinct(full_name, lambda names: names.str.split(",").str[-1].str.strip()))
     _set(frame, "admin1", frame["ActionGeo_ADM1Code"])
     frame["latitude"] = frame["ActionGeo_Lat"]
     frame["longitude"] = frame["ActionGeo_Long"]
-
-
-def _iso_date(series: pd.Series) -> pd.Series:
-    """Dates as ``YYYY-MM-DD`` strings: ISO, ``20251012`` (GDELT) or ``12 October 2025`` (older ACLED)."""
-    text = series.astype("string").str.strip()
-    compact = text.str.fullmatch(r"\d{8}").fillna(False).astype(bool)
-    parsed = pd.to_datetime(text.where(~compact), errors="coerce", format="ISO8601")
-    parsed = parsed.fillna(pd.to_datetime(text.where(compact), errors="coerce", format="%Y%m%d"))
-    rest = parsed.isna() & text.notna()
-    if rest.any():
-        parsed[rest] = pd.to_datetime(text[rest], errors="coerce", format="mixed")
-    return parsed.dt.strftime("%Y-%m-%d").astype(object).where(parsed.notna(), series)

@@ -14,9 +14,11 @@ import pandas as pd
 
 from geomap import datasets, settings
 from geomap.dates import incident_window, week_start
-from geomap.errors import InputError, OutputError
+from geomap.errors import InputError
 
 TABLES = ("by_province", "by_crossing", "by_segment", "by_week")
+#: The files :func:`write` puts in its folder: each table as CSV and as a PNG chart.
+FILES = tuple(f"{name}{suffix}" for name in TABLES for suffix in (".csv", ".png"))
 
 
 def by_province(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -82,17 +84,27 @@ def tables(incidents: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def write(incidents: pd.DataFrame, directory: str | Path) -> list[Path]:
-    """Write each table as ``NAME.csv`` and a chart as ``NAME.png`` into ``directory`` (created if missing)."""
+    """Write each table as ``NAME.csv`` and a chart as ``NAME.png`` into ``directory``.
+
+    The folder is written beside ``directory`` and renamed into place when complete, so an
+    interrupted run leaves the old folder as it was. An existing ``directory`` is replaced only
+    if it holds nothing but these files; a folder with anything else in it is refused.
+    """
+    from geomap.io import atomic_folder
+
     directory = Path(directory)
-    if directory.exists() and not directory.is_dir():
-        raise OutputError(f"stats output {str(directory)!r} is a file; give a directory")
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, table in tables(incidents).items():
-        csv = directory / f"{name}.csv"
-        table.to_csv(csv, index=False)
-        written += [csv, _chart(name, table, directory / f"{name}.png")]
-    return written
+    with atomic_folder(directory, owned=FILES) as folder:
+        for name, table in tables(incidents).items():
+            table.to_csv(folder / f"{name}.csv", index=False)
+            _chart(name, table, folder / f"{name}.png")
+    return [directory / name for name in FILES]
+
+
+def check_output(directory: str | Path) -> Path:
+    """Refuse, before any work, a folder :func:`write` would refuse (a file, or a folder of other files)."""
+    from geomap.io import check_folder
+
+    return check_folder(directory, FILES)
 
 
 def _joined(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -139,4 +151,4 @@ def _chart(name: str, table: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-__all__ = ["TABLES", "by_crossing", "by_province", "by_segment", "by_week", "tables", "write"]
+__all__ = ["FILES", "TABLES", "by_crossing", "check_output", "by_province", "by_segment", "by_week", "tables", "write"]

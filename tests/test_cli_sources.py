@@ -72,10 +72,3 @@ def test_gdelt_file_with_the_wrong_column_count(tmp_path):
     bad.write_text("1\t20251012\t202510\n", encoding="utf-8")
     result = invoke("join", bad, "-o", tmp_path / "x.csv", "--format", "gdelt")
     assert result.exit_code == 1 and "61 tab-separated columns" in result.output
-
-
-def test_dask_engine_from_the_command_line(tmp_path):
-    out = tmp_path / "gdelt.parquet"
-    result = invoke("join", DATA / "gdelt_sample.export.CSV", "-o", out, "--engine", "dask")
-    assert result.exit_code == 0, result.output
-    assert "rows in: 3" in result.output and out.is_dir()

@@ -35,12 +35,17 @@ def test_semicolon_and_tab_delimiters_are_detected(tmp_path):
 
 def test_coordinates_are_checked_swapped_and_flagged_never_dropped(tmp_path):
     (tmp_path / "c.csv").write_text(
-        "place,lat,lon\nA,33.3,69.9\nB,69.9,33.3\nC,95,200\nD,nan,\nE,,\n", encoding="utf-8")
+        "place,lat,lon,country\nA,33.3,69.9,\nB,69.9,33.3,\nC,95,200,\nD,nan,,\nE,,,\nF,95,33.3,\n"
+        "G,71.5,34.0,Pakistan\nH,69.725,30.0517,Norway\n", encoding="utf-8")
     frame = load(tmp_path / "c.csv")
-    assert len(frame) == 5
-    assert frame.loc[1, ["latitude", "longitude"]].tolist() == [33.3, 69.9]
-    assert frame["coord_note"].tolist() == ["", "swapped", "out of range", "", ""]  # "nan" is a way to say empty
-    assert frame.loc[2:, "latitude"].isna().all()
+    assert len(frame) == 8
+    assert frame["coord_note"].tolist() == ["", "possibly swapped", "out of range", "", "", "swapped",
+                                            "swapped (country)", ""]  # "nan" is a way to say empty
+    assert frame.loc[1, ["latitude", "longitude"]].tolist() == [69.9, 33.3]  # doubted, never moved
+    assert frame.loc[5, ["latitude", "longitude"]].tolist() == [33.3, 95.0]  # latitude 95 cannot be
+    assert frame.loc[6, ["latitude", "longitude"]].tolist() == [34.0, 71.5]  # its country says so
+    assert frame.loc[7, ["latitude", "longitude"]].tolist() == [69.725, 30.0517]  # Kirkenes stays in Norway
+    assert frame.loc[2:4, "latitude"].isna().all()
 
 
 def test_geojson_geoparquet_and_geopackage_round_trip(tmp_path):

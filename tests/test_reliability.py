@@ -25,6 +25,7 @@ from geomap.errors import DataError
 from geomap.pipeline import run
 
 runner = CliRunner()
+DATA = Path(__file__).parent / "data"
 
 
 def geomap(*args: str | Path):
@@ -98,18 +99,42 @@ def test_unparseable_dates_are_kept_and_flagged(tmp_path):
 
 def test_bad_coordinates_are_repaired_or_flagged_and_the_row_kept(tmp_path):
     (tmp_path / "c.csv").write_text(
-        "place,latitude,longitude\nKhost,33.3,69.9\nWana,69.6,32.3\nTorkham,95,200\nx,nan,nan\ny,inf,-inf\n",
-        encoding="utf-8")
+        "place,latitude,longitude,country\nKhost,33.3,69.9,\nWana,69.6,32.3,Pakistan\nTorkham,95,200,\nx,nan,nan,\n"
+        "y,inf,-inf,\nz,69.6,32.3,\n", encoding="utf-8")
     code, out, _ = geomap("join", tmp_path / "c.csv", "-o", tmp_path / "o.csv", "--rejects", tmp_path / "r.csv")
     assert code == 0
     frame = pd.read_csv(tmp_path / "o.csv", keep_default_na=False)
-    assert len(frame) == 5
-    assert frame["coord_note"].tolist() == ["", "swapped", "out of range", "", "not finite"]
-    assert frame.loc[1, "side"] == "PK"  # the swapped pair, put right
+    assert len(frame) == 6
+    assert frame["coord_note"].tolist() == ["", "swapped (country)", "out of range", "", "not finite",
+                                            "possibly swapped"]
+    assert frame.loc[1, "side"] == "PK"  # the swapped pair, put right: the row says Pakistan
+    assert frame.loc[5, "side"] == "RU" and float(frame.loc[5, "latitude"]) == 69.6  # nothing proves it: kept
     assert frame.loc[2, "geocode_status"] == "matched"  # bad coordinates dropped, the name geocoded
     rejects = pd.read_csv(tmp_path / "r.csv")
     assert rejects["input_row"].tolist() == [4, 5]
-    assert "flagged, kept:" in out
+    assert "flagged, kept:" in out and "1 coordinates possibly swapped" in out
+
+
+def test_kirkenes_stays_in_norway(tmp_path):
+    """A GDELT file's events at Kirkenes (69.7 N, 30.1 E) and Finland's centroid are not moved into Pakistan."""
+    template = (DATA / "gdelt_sample.export.CSV").read_text(encoding="utf-8").splitlines()[0].split("\t")
+    rows = []
+    for number, (kind, name, fips, adm1, lat, lon) in enumerate([
+            ("4", "Kirkenes, Finnmark, Norway", "NO", "NO05", "69.725", "30.0517"),
+            ("1", "Finland", "FI", "FI", "64", "26"),
+            ("4", "Kabul, Kabol, Afghanistan", "AF", "AF13", "34.5167", "69.1833")]):
+        row = list(template)
+        row[0] = str(881991754 + number)
+        row[51:58] = [kind, name, fips, adm1, "", lat, lon]
+        rows.append("\t".join(row))
+    source = tmp_path / "20191024143000.export.CSV"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out, _ = geomap("join", source, "-o", tmp_path / "o.csv")
+    assert code == 0
+    frame = pd.read_csv(tmp_path / "o.csv", keep_default_na=False)
+    assert frame["latitude"].tolist() == [69.725, 64.0, 34.5167] and frame["longitude"].tolist()[:2] == [30.0517, 26]
+    assert frame["side"].tolist() == ["NO", "FI", "AF"]
+    assert frame["coord_note"].tolist() == ["", "", ""] and "swapped" not in out
 
 
 def test_duplicated_column_names(tmp_path):
