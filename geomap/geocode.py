@@ -275,7 +275,8 @@ def _by_sound(key: str, index: _Index) -> tuple[str, float] | None:
     if not forms and len(form) >= _MIN_TYPO_LENGTH:
         near = {f for variant in _deletions(form) | {form} for f in index.deletes.get(variant, ())}
         near.update(index.phonetic.keys() & _deletions(form))
-        forms = [f for f in near if OSA.distance(form, f) <= 1]
+        # Sorted: a set's order follows the hash seed, and ties below must not.
+        forms = sorted(f for f in near if OSA.distance(form, f) <= 1)
     if not forms:
         return None
     spellings = [k for f in forms for k in index.phonetic[f]]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from geomap import InputError, geocode, search
+from geomap import InputError, datasets, geocode, search
 from geomap.geocode import GEOCODE_COLUMNS, resolve
 
 
@@ -90,3 +94,42 @@ def test_search_ranks_the_exact_reading_first():
     assert {"kind", "country", "province", "latitude", "longitude"} <= set(found.columns)
     with pytest.raises(InputError):
         search("  ")
+
+_SCRIPT = """
+import sys
+import pandas as pd
+from geomap import geocode
+names = sys.stdin.read().split("\\n")
+out = geocode(pd.DataFrame({"place": names}))
+sys.stdout.write(out.to_csv(index=False))
+"""
+
+
+def _noisy_names(count: int, seed: int) -> list[str]:
+    rng = np.random.default_rng(seed)
+    places = datasets.gazetteer()
+    names = places.loc[places["country"].isin(["AF", "PK"]), "name"].to_numpy()
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out = []
+    for name in names[rng.integers(0, len(names), count)]:
+        i = int(rng.integers(1, max(2, len(name) - 1)))
+        edit = rng.integers(0, 3)
+        if edit == 0:
+            name = name[:i] + name[i + 1:]
+        elif edit == 1:
+            name = name[:i] + letters[rng.integers(0, 26)] + name[i:]
+        else:
+            name = name[:i] + letters[rng.integers(0, 26)] + name[i + 1:]
+        out.append(name)
+    return out
+
+
+def test_geocoding_is_byte_identical_whatever_the_hash_seed(tmp_path):
+    names = "\n".join(_noisy_names(400, seed=11))
+    outputs = []
+    for seed in ("0", "1", "2", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", _SCRIPT], input=names, capture_output=True, text=True,
+                              env=env, check=True, timeout=300)
+        outputs.append(done.stdout.encode())
+    assert all(output == outputs[0] for output in outputs[1:]), "output changed with PYTHONHASHSEED"
