@@ -14,14 +14,15 @@ Inputs (provenance and licences: ../shared/data/README.md, and data/vendor/READM
 
 Outputs (gzip written with a zero timestamp, so the same input gives the same bytes):
 
-* ``wof_af_pk_places.csv.gz`` -- GeoNames id (WOF id for districts and records without one), names,
-  kind, coordinates, population and (Pakistan) WOF district id of the current, not deprecated, not superseded localities,
-  neighbourhoods and districts; alternate names in Latin or Arabic script only, without
-  IATA/ICAO and other all-capital codes, and without spellings that fold to the same key as
-  one already kept (``Khōst`` beside ``Khost``). Left out to keep the file small: villages of
-  Punjab and Sindh (provinces away from the border) with no population, no alternate name and
-  no administrative role -- 48,564 rows that place 4 of the 1,972 precisely placed UCDP events
-  found in the full set (measured when this extract was made).
+* ``wof_af_pk_places.csv.gz`` -- GeoNames id (WOF id for districts and records without one),
+  names, kind, coordinates, population and (Pakistan) WOF district id of the current, not
+  deprecated, not superseded localities, neighbourhoods and districts; alternate names in
+  Latin or Arabic script only, without IATA/ICAO and other all-capital codes, and without
+  spellings that fold to the same key as one already kept (``Khōst`` beside ``Khost``). Left
+  out to keep the file small: villages of Punjab and Sindh (provinces away from the border)
+  with no population, no alternate name and no administrative role -- 49,927 rows that place
+  4 of the 1,980 precisely placed UCDP events found in the full set (measured when this
+  extract was made; see data/vendor/README.md).
 * ``ucdp_ged_pak_places.csv.gz`` -- the distinct precisely placed (``where_prec`` 1) places
   of the events up to ``UCDP_LAST_YEAR``, each with the ids of the events that place it.
   Later events are left out on purpose: they are the held-out half of the real-names
@@ -36,8 +37,8 @@ import gzip
 import io
 import re
 import shutil
-import unicodedata
 import sys
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
