@@ -10,7 +10,7 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("scale", "outofcore")
+BENCHMARKS = ("scale", "outofcore", "realnames")
 
 
 def main() -> None:
