@@ -68,7 +68,7 @@ def _lexicon() -> _Lexicon:
     exonyms = {normalize(name): np.flatnonzero((index.places["kind"] == "country").to_numpy()
                                                & (index.places["country"] == code).to_numpy())
                for name, code in lexicon.EXONYMS.items() if code in set(countries["country"])}
-    words = [key for key in [*index.keys, *exonyms] if len(key.replace(" ", "")) >= 2]
+    words = [key for key in [*index.lexicon_keys, *exonyms] if len(key.replace(" ", "")) >= 2]
     inputs = datasets.manifest()["gazetteer.parquet"].encode()
     modules = (__name__, "geomap.extract.lexicon", "geomap.geocode", "geomap.normalize")
     automaton = cache.cached_file("extract-automaton", lambda: _build_automaton(words), inputs, modules,
@@ -102,7 +102,8 @@ def _load_automaton(path) -> ahocorasick.Automaton:
 
 
 def _code_only(index: _Index) -> set[str]:
-    raw = (index.places["name"] + "|" + index.places["alt_names"].fillna("")).str.split("|").explode()
+    places = datasets.gazetteer()[index.in_lexicon]
+    raw = (places["name"] + "|" + places["alt_names"].fillna("")).str.split("|").explode()
     raw = raw[raw.str.len() > 0]
     forms = pd.DataFrame({"key": raw.map(normalize), "code": raw.map(lambda n: n.isupper() and len(n) <= 5)})
     codes = forms.groupby("key")["code"].all()
@@ -129,9 +130,8 @@ def _raw_matches(text: str, index: _Index, lexicon_: _Lexicon) -> list[_Match]:
         first = last - len(key) + 1
         if (first > 0 and folded[first - 1] != " ") or (last + 1 < len(folded) and folded[last + 1] != " "):
             continue  # inside a longer word
-        rows = index.candidates.get(key)
-        whole = index.whole.get(key)
-        if rows is None:
+        rows, whole = index.lexicon_rows(key)
+        if len(rows) == 0:
             rows = lexicon_.exonyms[key]
             whole = np.ones(len(rows), dtype=bool)
         found.append(_Match(origin[first], origin[last] + 1, key, rows, whole))
