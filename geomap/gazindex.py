@@ -22,6 +22,7 @@ Layout (``n`` keys, ``m`` key-place pairs, ``f`` phonetic forms):
 from __future__ import annotations
 
 import hashlib
+import inspect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,12 +78,18 @@ class NameIndex:
     form_starts: np.ndarray
     form_keys: np.ndarray
     position: dict[str, int] = field(init=False, repr=False)
-    form_position: dict[str, int] = field(init=False, repr=False)
+    _form_position: dict[str, int] | None = field(default=None, init=False, repr=False)
     _blocks: dict[tuple[str, int], tuple[np.ndarray, list[str]]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.position = dict(zip(self.keys, range(len(self.keys)), strict=True))
-        self.form_position = dict(zip(self.forms, range(len(self.forms)), strict=True))
+
+    @property
+    def form_position(self) -> dict[str, int]:
+        """Phonetic form -> its number; made on first use (a run of exact names never needs it)."""
+        if self._form_position is None:
+            self._form_position = dict(zip(self.forms, range(len(self.forms)), strict=True))
+        return self._form_position
 
     def places_of(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Gazetteer rows carrying ``key``, and whether it is each one's whole name (empty if none)."""
@@ -151,10 +158,15 @@ def build(places: pd.DataFrame, gazetteer_digest: str) -> dict:
 
 
 def stamp(gazetteer_digest: str) -> str:
-    """What an index must have been made from: this gazetteer file, this code and its folding of names."""
-    digest = hashlib.sha256(f"v{INDEX_VERSION}:{gazetteer_digest}".encode())
-    for module in ("normalize.py", "gazindex.py"):
-        digest.update((Path(__file__).parent / module).read_bytes())
+    """What an index must have been made from: this gazetteer file, the code that builds it and its folding of names.
+
+    Only the building code counts (:func:`build`, :func:`sound`, their constants, and
+    ``normalize.py``), so a change to how the index is used does not make the shipped one stale.
+    """
+    digest = hashlib.sha256(f"v{INDEX_VERSION}:{MIN_FORM_LENGTH}:{_SOUND_FOLDS!r}:{gazetteer_digest}".encode())
+    for function in (build, sound, has_form):
+        digest.update(inspect.getsource(function).encode())
+    digest.update((Path(__file__).parent / "normalize.py").read_bytes())
     return digest.hexdigest()
 
 
