@@ -160,7 +160,7 @@ def locate_admin(lon: np.ndarray, lat: np.ndarray, countries: gpd.GeoDataFrame, 
     return pd.DataFrame({"side": side, "province": province, "province_code": code})
 
 
-def containing(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray) -> np.ndarray:
+def containing(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray, cell: float | None = None) -> np.ndarray:
     """Position of the first polygon containing each point, or -1.
 
     A grid of small cells over the region, each cell marked with the polygon that contains
@@ -169,7 +169,7 @@ def containing(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray) -> np.nda
     The rest, near an edge or outside the grid, are tested against prepared polygons, each
     only for the points inside its bounding box.
     """
-    found = _cell_grid(polygons).lookup(lon, lat)
+    found = _cell_grid(polygons, cell or _GRID_CELL).lookup(lon, lat)
     todo = np.flatnonzero(found == _UNKNOWN)
     todo_lon, todo_lat = lon[todo], lat[todo]
     for position, polygon in enumerate(polygons):
@@ -191,16 +191,19 @@ _UNKNOWN = -2
 #: The grid of :func:`containing`: the region's extent, in cells of this many degrees.
 _GRID_EXTENT = (58.0, 22.0, 80.0, 40.0)
 _GRID_CELL = 0.05
+#: A finer grid for the ~950 district and tehsil polygons: their outlines cross many more cells.
+_UNIT_GRID_CELL = 0.02
 
 
 @dataclass(frozen=True)
 class _CellGrid:
     owner: np.ndarray  # (rows, columns): the polygon containing the whole cell, else _UNKNOWN
+    cell: float
 
     def lookup(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         west, south, _, _ = _GRID_EXTENT
-        column = np.floor((np.asarray(lon) - west) / _GRID_CELL)
-        row = np.floor((np.asarray(lat) - south) / _GRID_CELL)
+        column = np.floor((np.asarray(lon) - west) / self.cell)
+        row = np.floor((np.asarray(lat) - south) / self.cell)
         inside = (column >= 0) & (column < self.owner.shape[1]) & (row >= 0) & (row < self.owner.shape[0])
         found = np.full(len(column), _UNKNOWN, dtype=np.int64)
         found[inside] = self.owner[row[inside].astype(np.int64), column[inside].astype(np.int64)]
@@ -210,32 +213,32 @@ class _CellGrid:
 _GRIDS: dict[tuple, tuple[np.ndarray, _CellGrid]] = {}
 
 
-def _cell_grid(polygons: np.ndarray) -> _CellGrid:
-    key = tuple(map(id, polygons))
+def _cell_grid(polygons: np.ndarray, cell: float = _GRID_CELL) -> _CellGrid:
+    key = (cell, *map(id, polygons))
     if key not in _GRIDS:  # the polygons are kept with their grid, so their ids stay theirs
         from geomap import cache
 
-        inputs = repr((_GRID_EXTENT, _GRID_CELL)).encode() + b"".join(shapely.to_wkb(polygons).tolist())
-        owner = cache.cached_arrays("cell-grid", lambda: {"owner": _owner_grid(polygons)}, inputs,
+        inputs = repr((_GRID_EXTENT, cell)).encode() + b"".join(shapely.to_wkb(polygons).tolist())
+        owner = cache.cached_arrays("cell-grid", lambda: {"owner": _owner_grid(polygons, cell)}, inputs,
                                     (__name__,))["owner"]
-        _GRIDS[key] = (polygons, _CellGrid(owner))
+        _GRIDS[key] = (polygons, _CellGrid(owner, cell))
     return _GRIDS[key][1]
 
 
-def _owner_grid(polygons: np.ndarray) -> np.ndarray:
+def _owner_grid(polygons: np.ndarray, cell: float = _GRID_CELL) -> np.ndarray:
     """For each grid cell: the polygon containing it whole, -1 if none touches it, else _UNKNOWN."""
     west, south, east, north = _GRID_EXTENT
-    columns, rows = round((east - west) / _GRID_CELL), round((north - south) / _GRID_CELL)
-    x0 = west + _GRID_CELL * np.arange(columns)
-    y0 = south + _GRID_CELL * np.arange(rows)
+    columns, rows = round((east - west) / cell), round((north - south) / cell)
+    x0 = west + cell * np.arange(columns)
+    y0 = south + cell * np.arange(rows)
     xx, yy = np.meshgrid(x0, y0)
-    cells = shapely.box(xx.ravel(), yy.ravel(), xx.ravel() + _GRID_CELL, yy.ravel() + _GRID_CELL)
+    cells = shapely.box(xx.ravel(), yy.ravel(), xx.ravel() + cell, yy.ravel() + cell)
     tree = shapely.STRtree(cells)
     # A cell that touches no polygon is known to be in none; one a polygon holds whole is that polygon's.
-    owner = np.full(rows * columns, -1, dtype=np.int64)
+    owner = np.full(rows * columns, -1, dtype=np.int16 if len(polygons) < 2**15 else np.int64)
     owner[tree.query(polygons, predicate="intersects")[1]] = _UNKNOWN
-    polygon, cell = tree.query(polygons, predicate="contains")
-    owner[cell] = polygon
+    holder, held = tree.query(polygons, predicate="contains")
+    owner[held] = holder
     return owner.reshape(rows, columns)
 
 
@@ -303,7 +306,7 @@ def locate_units(lon: np.ndarray, lat: np.ndarray, province_code: np.ndarray,
     lat = np.asarray(lat, dtype=float)
     province_code = np.asarray(province_code, dtype=object)
     unit_province = units["province_code"].to_numpy(dtype=object)
-    found = containing(lon, lat, units.geometry.to_numpy())
+    found = containing(lon, lat, units.geometry.to_numpy(), _UNIT_GRID_CELL)
     held = found >= 0
     held[held] = unit_province[found[held]] == province_code[held]
     regional = pd.Series(province_code).fillna("").str[:2].isin(["AF", "PK"]).to_numpy()
@@ -328,29 +331,25 @@ def locate_units(lon: np.ndarray, lat: np.ndarray, province_code: np.ndarray,
 
 
 def _nearest_unit(lon: np.ndarray, lat: np.ndarray, units: gpd.GeoDataFrame, province_code: str) -> np.ndarray:
-    """Position in ``units`` of the unit of that province whose outline is nearest (-1 if it has none)."""
-    own = np.flatnonzero(units["province_code"].to_numpy(dtype=object) == province_code)
+    """Position in ``units`` of the unit of that province nearest to each point, in the region's metric CRS (-1: none)."""
+    own, tree = _unit_tree(units, province_code)
     if len(own) == 0:
         return np.full(len(lon), -1, dtype=np.int64)
-    owner, tree = _outline_tree(units, province_code)
     x, y = to_region(lon, lat)
-    _, closest = tree.query(np.column_stack([x, y]))
-    return own[owner[closest]]
+    nearest = tree.query_nearest(shapely.points(x, y), return_distance=False, all_matches=False)[1]
+    return own[nearest]
 
 
-_UNIT_OUTLINES: dict[tuple[int, str], tuple] = {}
+_UNIT_TREES: dict[tuple[int, str], tuple] = {}
 
 
-def _outline_tree(units: gpd.GeoDataFrame, province_code: str) -> tuple[np.ndarray, object]:
+def _unit_tree(units: gpd.GeoDataFrame, province_code: str) -> tuple[np.ndarray, shapely.STRtree]:
     key = (id(units), province_code)
-    if key not in _UNIT_OUTLINES:  # the frame is kept with its outlines, so its id stays its own
-        from scipy.spatial import cKDTree
-
-        own = units[units["province_code"] == province_code]
-        metric = shapely.simplify(own.to_crs(settings.METRIC_CRS).geometry.to_numpy(), 100.0, preserve_topology=True)
-        points, owner = shapely.get_coordinates(shapely.segmentize(metric, 50.0), return_index=True)
-        _UNIT_OUTLINES[key] = (units, owner, cKDTree(points))
-    return _UNIT_OUTLINES[key][1:]
+    if key not in _UNIT_TREES:  # the frame is kept with its tree, so its id stays its own
+        own = np.flatnonzero(units["province_code"].to_numpy(dtype=object) == province_code)
+        metric = units.iloc[own].to_crs(settings.METRIC_CRS).geometry.to_numpy()
+        _UNIT_TREES[key] = (units, own, shapely.STRtree(metric))
+    return _UNIT_TREES[key][1:]
 
 
 def disagreement(frame: pd.DataFrame) -> pd.Series:
