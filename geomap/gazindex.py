@@ -77,9 +77,10 @@ class NameIndex:
     forms: list[str]
     form_starts: np.ndarray
     form_keys: np.ndarray
+    stamp: str = ""
     position: dict[str, int] = field(init=False, repr=False)
     _form_position: dict[str, int] | None = field(default=None, init=False, repr=False)
-    _blocks: dict[tuple[str, int], tuple[np.ndarray, list[str]]] | None = field(default=None, init=False, repr=False)
+    _typo_table: dict[str, np.ndarray] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.position = dict(zip(self.keys, range(len(self.keys)), strict=True))
@@ -113,14 +114,104 @@ class NameIndex:
             return []
         return [self.keys[k] for k in self.form_keys[self.form_starts[at]:self.form_starts[at + 1]]]
 
-    def block(self, first: str, length: int) -> tuple[np.ndarray, list[str]]:
-        """Form numbers and forms that start with ``first`` and have ``length`` letters (for typo search)."""
-        if self._blocks is None:
-            grouped: dict[tuple[str, int], list[int]] = {}
-            for number, form in enumerate(self.forms):
-                grouped.setdefault((form[:1], len(form)), []).append(number)
-            self._blocks = {k: (np.asarray(v), [self.forms[i] for i in v]) for k, v in grouped.items()}
-        return self._blocks.get((first, length), (np.zeros(0, dtype=np.int64), []))
+    def gather_forms(self, form_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For form numbers: (which of them each key belongs to, key numbers), all at once."""
+        first, last = self.form_starts[form_numbers], self.form_starts[form_numbers + 1]
+        counts = last - first
+        owner = np.repeat(np.arange(len(form_numbers)), counts)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        return owner, self.form_keys[np.repeat(first, counts) + offsets]
+
+    def near_forms(self, forms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(query number, form number) of gazetteer forms that may be one or two edits from each form.
+
+        A symmetric-deletion search over hashes: a form one edit from the query shares with it
+        the query itself, the form itself, or the query less one letter; a form is found when
+        the query, or the query less one letter, equals the form or the form less one letter
+        (which also finds some forms two edits away). Candidates only: the caller checks the
+        distance. The gazetteer side is built once per machine (the disk cache), the query side
+        with array arithmetic: no per-form Python loop, no scan of every form per query.
+        """
+        table = self.typo_table()
+        lengths, deleted, full = _deletion_hashes(forms)
+        usable = lengths >= MIN_TYPO_LENGTH
+        valid = (np.arange(_HASH_WIDTH)[None, :] < np.minimum(lengths, _HASH_WIDTH)[:, None]) & usable[:, None]
+        pairs = [
+            _lookup(full[usable], np.flatnonzero(usable), table["deleted"], table["deleted_form"]),  # query = form - 1
+            _lookup(deleted[valid], np.nonzero(valid)[0], table["full"], table["full_form"]),  # query - 1 = form
+            _lookup(deleted[valid], np.nonzero(valid)[0], table["deleted"], table["deleted_form"]),  # both - 1
+        ]
+        # One integer per (query, form) pair: unique pairs in a fast sort of integers.
+        pair = np.unique(np.concatenate([q * len(self.forms) + f for q, f in pairs]))
+        return pair // len(self.forms), pair % len(self.forms)
+
+    def typo_table(self) -> dict[str, np.ndarray]:
+        """The gazetteer side of :meth:`near_forms`: sorted hashes of every form and of every form less one letter."""
+        if self._typo_table is None:
+            from geomap import cache
+
+            self._typo_table = cache.cached_arrays("name-typos", lambda: _typo_arrays(self.forms),
+                                                   self.stamp.encode(), ("geomap.gazindex",))
+        return self._typo_table
+
+
+#: Forms shorter than this are not matched with a letter changed: too many short names collide.
+MIN_TYPO_LENGTH = 5
+# Polynomial hashes of forms (modulo 2**64) over their first _HASH_WIDTH bytes; the deletion of
+# letter j comes from prefix and suffix sums, so every deletion of every form is one array operation.
+_HASH_BASE = np.uint64(1099511628211)
+_HASH_WIDTH = 40
+_POWERS = _HASH_BASE ** np.arange(_HASH_WIDTH - 1, -1, -1, dtype=np.uint64)
+
+
+def _deletion_hashes(forms: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lengths, hashes with each letter deleted (forms x width), and whole hashes of forms."""
+    count = len(forms)
+    lengths = np.fromiter((len(f) for f in forms), dtype=np.int64, count=count)
+    padded = b"".join(f.encode("utf-8")[:_HASH_WIDTH].ljust(_HASH_WIDTH, b"\0") for f in forms)
+    codes = np.frombuffer(padded, dtype=np.uint8).reshape(count, _HASH_WIDTH).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        terms = codes * _POWERS
+        before = np.cumsum(terms, axis=1, dtype=np.uint64) - terms
+        after = np.cumsum(terms[:, ::-1], axis=1, dtype=np.uint64)[:, ::-1] - terms
+        deleted = before + _HASH_BASE * after
+        full = before[:, -1] + terms[:, -1] if count else np.zeros(0, dtype=np.uint64)
+    return lengths, deleted, full
+
+
+def _typo_arrays(forms: list[str]) -> dict[str, np.ndarray]:
+    lengths, deleted, full = _deletion_hashes(forms)
+    usable = lengths >= MIN_TYPO_LENGTH - 1  # a query of MIN_TYPO_LENGTH may lose a letter to a shorter form
+    valid = (np.arange(_HASH_WIDTH)[None, :] < np.minimum(lengths, _HASH_WIDTH)[:, None]) & usable[:, None]
+    hashes, owner = deleted[valid], np.nonzero(valid)[0]
+    order = np.lexsort((owner, hashes))
+    whole = np.flatnonzero(usable)
+    whole_order = np.lexsort((whole, full[whole]))
+    return {"deleted": hashes[order], "deleted_form": owner[order].astype(np.int32),
+            "full": full[whole][whole_order], "full_form": whole[whole_order].astype(np.int32)}
+
+
+def _ranges(starts: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``starts[n]`` to ``starts[n + 1]`` for every n of ``numbers``, with which n each came from."""
+    first, last = starts[numbers], starts[numbers + 1]
+    return _expand(first, last - first, np.arange(len(numbers)))
+
+
+def _expand(first: np.ndarray, counts: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    owner = np.repeat(owners, counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owner, np.repeat(first, counts) + offsets
+
+
+def _lookup(hashes: np.ndarray, owners: np.ndarray, table: np.ndarray, table_form: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """(owner, form) for every hash found in the sorted ``table``."""
+    order = np.argsort(hashes, kind="stable")  # sorted probes walk the table in order: far fewer cache misses
+    hashes, owners = hashes[order], owners[order]
+    first = np.searchsorted(table, hashes, side="left")
+    last = np.searchsorted(table, hashes, side="right")
+    owner, position = _expand(first, last - first, owners)
+    return owner, table_form[position].astype(np.int64)
 
 
 def build(places: pd.DataFrame, gazetteer_digest: str) -> dict:
@@ -177,4 +268,4 @@ def from_arrays(arrays: dict) -> NameIndex:
 
     return NameIndex(keys=arrays["keys"], starts=starts(arrays["counts"]), rows=arrays["rows"], whole=arrays["whole"],
                      primary=arrays["primary"], forms=arrays["forms"], form_starts=starts(arrays["form_counts"]),
-                     form_keys=arrays["form_keys"])
+                     form_keys=arrays["form_keys"], stamp=arrays["stamp"][0])

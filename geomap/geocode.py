@@ -15,7 +15,6 @@ Every input row comes back, with a ``geocode_status``:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import permutations
@@ -27,7 +26,7 @@ from rapidfuzz.distance import OSA
 
 from geomap import datasets, settings
 from geomap.errors import InputError
-from geomap.gazindex import NameIndex, has_form, sound
+from geomap.gazindex import MIN_TYPO_LENGTH, NameIndex, has_form, sound
 from geomap.geodesy import distance_km
 from geomap.normalize import is_arabic, normalize, split_kind
 
@@ -322,11 +321,14 @@ def _match(keys: list[str], names: NameIndex) -> dict[str, tuple[tuple[str, ...]
             found[key] = ((key,), (100.0,))
         elif has_form(key):
             misses.append(key)
-    near = _typos(misses, names)
-    for key in misses:
-        spellings = sorted(set(names.keys_of_form(sound(key))) | set(near.get(key, ())) | _reordered(key, names))
-        scores = [float(max(fuzz.ratio(key, s), fuzz.token_sort_ratio(key, s))) for s in spellings]
-        kept = [(s, score) for s, score in zip(spellings, scores, strict=True) if score >= settings.FUZZY_FLOOR]
+    forms = [sound(key) for key in misses]
+    near = _typos(misses, forms, names)
+    for key, form in zip(misses, forms, strict=True):
+        spellings = sorted(set(names.keys_of_form(form)) | set(near.get(key, ())))
+        scored = [(s, float(fuzz.ratio(key, s))) for s in spellings]
+        if not spellings:  # the same words in another order, only when nothing else reads the name
+            scored = [(s, float(fuzz.token_sort_ratio(key, s))) for s in sorted(_reordered(key, names))]
+        kept = [(s, score) for s, score in scored if score >= settings.FUZZY_FLOOR]
         if kept:
             found[key] = (tuple(s for s, _ in kept), tuple(score for _, score in kept))
     return found
@@ -345,36 +347,30 @@ def _reordered(key: str, names: NameIndex) -> set[str]:
     return found
 
 
-#: Phonetic forms of at least this many letters may differ by one edit, from the second
-#: length by two: shorter forms collide with other real names too often.
-_ONE_EDIT_FROM, _TWO_EDITS_FROM = 5, 10
+#: Phonetic forms of at least this many letters may differ by one edit (shorter ones collide with
+#: other real names too often), from the second length by two.
+_ONE_EDIT_FROM, _TWO_EDITS_FROM = MIN_TYPO_LENGTH, 10
 
 
-def _typos(keys: list[str], names: NameIndex) -> dict[str, list[str]]:
-    """Gazetteer keys whose phonetic form is one or two edits (OSA) from each key's.
+def _typos(keys: list[str], forms: list[str], names: NameIndex) -> dict[str, list[str]]:
+    """Gazetteer keys whose phonetic form is one edit (two for long forms) from each key's (OSA distance).
 
-    Forms are compared only with forms of the same first letter and a length within the edit
-    budget, all pairs of a block at once (rapidfuzz ``cdist``): a blocked scan, not a scan of
-    every key per query.
+    Candidates come from :meth:`geomap.gazindex.NameIndex.near_forms` (a symmetric-deletion
+    search over hashes); every candidate pair's distance is then checked at once (rapidfuzz ``cpdist``).
+    ``forms`` are the keys' phonetic forms (:func:`geomap.gazindex.sound`).
     """
-    groups: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
-    for key in keys:
-        form = sound(key)
-        if len(form) >= _ONE_EDIT_FROM:
-            groups[(form[:1], len(form))].append((key, form))
+    query, form = names.near_forms(forms)
+    if len(query) == 0:
+        return {}
+    mine = [forms[q] for q in query.tolist()]
+    theirs = [names.forms[f] for f in form.tolist()]
+    distance = process.cpdist(mine, theirs, scorer=OSA.distance, dtype=np.int32, workers=-1)
+    budget = np.where(np.fromiter(map(len, mine), dtype=np.int64, count=len(mine)) >= _TWO_EDITS_FROM, 2, 1)
+    near = (distance >= 1) & (distance <= budget)
+    owner, key_number = names.gather_forms(form[near])
     found: dict[str, list[str]] = {}
-    for (first, length), items in sorted(groups.items()):
-        edits = 2 if length >= _TWO_EDITS_FROM else 1
-        candidates = [form for size in range(length - edits, length + edits + 1)
-                      for form in names.block(first, size)[1]]
-        if not candidates:
-            continue
-        distances = process.cdist([form for _, form in items], candidates, scorer=OSA.distance,
-                                  score_cutoff=edits, dtype=np.int32, workers=-1)
-        for (key, form), row in zip(items, distances, strict=True):
-            hits = [candidates[i] for i in np.flatnonzero(row <= edits) if candidates[i] != form]
-            if hits:
-                found[key] = [k for hit in hits for k in names.keys_of_form(hit)]
+    for q, k in zip(query[near][owner].tolist(), key_number.tolist(), strict=True):
+        found.setdefault(keys[q], []).append(names.keys[k])
     return found
 
 
@@ -527,8 +523,8 @@ def _acceptable(best: np.ndarray, match_score: np.ndarray, kind: np.ndarray, cou
 # country and province, with the country, and with none (11,567 answers), the UCDP layer left
 # out of the gazetteer (benchmarks/realnames.py --calibrate): of the answers given confidence
 # c, about a share c lies within 25 km of the coders' own point.
-_CONFIDENCE = {"intercept": 1.27, "exact": -0.43, "match": 3.65, "gap": 0.97, "alone": 2.58, "far": -0.58,
-               "country": 0.26, "province": 0.03, "district": 1.24, "admin": 0.58, "small": -0.92}
+_CONFIDENCE = {"intercept": 1.3, "exact": -0.56, "match": 3.78, "gap": 0.98, "alone": 2.75, "far": -0.52,
+               "country": 0.25, "province": 0.02, "district": 1.22, "admin": 0.59, "small": -0.91}
 
 
 def confidence_features(match_score: np.ndarray, gap: np.ndarray, far_count: np.ndarray,
@@ -547,8 +543,8 @@ def confidence_features(match_score: np.ndarray, gap: np.ndarray, far_count: np.
 
 # The logistic score, mapped through this monotone table (isotonic regression on the same answers) to the
 # share of answers found right: (score at each step, share right).
-_CALIBRATION = ((0.171, 0.273, 0.345, 0.424, 0.593, 0.737, 0.885, 0.941, 0.943, 0.978, 0.994),
-                (0.094, 0.25, 0.373, 0.373, 0.614, 0.867, 0.878, 0.951, 0.955, 0.977, 0.984))
+_CALIBRATION = ((0.18, 0.276, 0.345, 0.411, 0.593, 0.733, 0.883, 0.944, 0.954, 0.982, 0.995),
+                (0.098, 0.253, 0.32, 0.47, 0.551, 0.857, 0.881, 0.963, 0.965, 0.975, 0.984))
 
 
 #: Confidence of an answer outside the country or province the row names. Too rare among the

@@ -331,7 +331,7 @@ def locate_units(lon: np.ndarray, lat: np.ndarray, province_code: np.ndarray,
 
 
 def _nearest_unit(lon: np.ndarray, lat: np.ndarray, units: gpd.GeoDataFrame, province_code: str) -> np.ndarray:
-    """Position in ``units`` of the unit of that province nearest to each point, in the region's metric CRS (-1: none)."""
+    """Position in ``units`` of the unit of that province nearest to each point (region's metric CRS; -1: none)."""
     own, tree = _unit_tree(units, province_code)
     if len(own) == 0:
         return np.full(len(lon), -1, dtype=np.int64)
