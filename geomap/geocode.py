@@ -436,11 +436,12 @@ def _choose_all(matches: list[tuple[tuple[str, ...], float] | None], kinds: list
 def _candidates(matches: list, names: NameIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(query number, key-place pair position, spelling score) of every candidate of every matched query."""
     owners, key_numbers, spellings = [], [], []
+    position = names.position
     for number, match in enumerate(matches):
         if match is not None:
             for key, spelling in zip(*match, strict=True):
                 owners.append(number)
-                key_numbers.append(names.position[key])
+                key_numbers.append(position[key])
                 spellings.append(spelling)
     if not key_numbers:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -448,11 +449,12 @@ def _candidates(matches: list, names: NameIndex) -> tuple[np.ndarray, np.ndarray
     query = np.asarray(owners, dtype=np.int64)[owner]
     spelling = np.asarray(spellings, dtype=float)[owner]
     # A place reached through two keys of one query ("Bara" the name and "Bara" stripped of a kind word) counts
-    # once, by its best spelling.
-    order = np.lexsort((-spelling, names.rows[pair], query))
-    query, pair, spelling = query[order], pair[order], spelling[order]
-    keep = ~pd.DataFrame({"q": query, "r": names.rows[pair]}).duplicated().to_numpy()
-    return query[keep], pair[keep], spelling[keep]
+    # once, by its best spelling: sorted by query, place and spelling, the first of each (query, place) run.
+    rows = names.rows[pair]
+    order = np.lexsort((-spelling, rows, query))
+    query, pair, spelling, rows = query[order], pair[order], spelling[order], rows[order]
+    first = np.r_[True, (query[1:] != query[:-1]) | (rows[1:] != rows[:-1])]
+    return query[first], pair[first], spelling[first]
 
 
 # How much each piece of evidence weighs in the ranking (a place's importance is 0..1).
