@@ -874,7 +874,8 @@
 
     // Keep the border clear of the legend on the right and the tools on the left.
     var legendWidth = document.querySelector(".geomap-legend").offsetWidth;
-    map.fitBounds(data.bounds, {paddingTopLeft: [60, 20], paddingBottomRight: [legendWidth + 10, 20]});
+    // Not animated: "ready" must mean the view is set (a search right after it would be dropped mid-animation).
+    map.fitBounds(data.bounds, {paddingTopLeft: [60, 20], paddingBottomRight: [legendWidth + 10, 20], animate: false});
     map.getContainer().classList.toggle("geomap-show-labels", map.getZoom() >= 7);
     layer.rebuild();
     setTimeout(function () { addMinimap(map, data)(); }, 0);  // not needed to read the map: after ready
