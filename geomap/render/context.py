@@ -64,7 +64,7 @@ def crossings() -> list[dict]:
 
 @lru_cache(maxsize=1)
 def districts() -> list[dict]:
-    """District seats (points: no district polygons are bundled)."""
+    """District centres (a point per district polygon)."""
     table = datasets.districts()
     return [{"name": r.district, "province": r.province, "lat": round(r.latitude, 4), "lon": round(r.longitude, 4)}
             for r in table.itertuples()]
