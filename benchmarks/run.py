@@ -10,7 +10,7 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("scale", "outofcore", "e2e", "extract")
+BENCHMARKS = ("scale", "outofcore", "e2e", "extract", "realnames")
 
 
 def main() -> None:

@@ -62,7 +62,7 @@ def normalize(name: object) -> str:
         text = text.replace("\u200c", " ").replace("\u200d", "")
     else:  # most names are plain ASCII already: transliteration is only for the rest
         text = (text if text.isascii() else unidecode(text)).lower().replace("'s ", " ")
-    text = _NON_WORD.sub(" ", text.replace("-", " ")).replace("_", " ")
+    text = _NON_WORD.sub(" ", text.replace("-", " ").replace("&", " and ")).replace("_", " ")
     return _SPACES.sub(" ", text).strip()
 
 
@@ -119,6 +119,8 @@ def _fold_char(char: str) -> str:
     char = unicodedata.normalize("NFKC", char)
     if char == "\u200c":  # zero-width non-joiner separates words in Persian script
         return " "
+    if char == "&":  # as normalize folds it: "Jammu & Kashmir" is "Jammu and Kashmir"
+        return " and "
     if _ARABIC.match(char):
         return _ARABIC_MARKS.sub("", char.translate(_ARABIC_FOLD))
     return (char if char.isascii() else unidecode(char)).lower()
