@@ -16,7 +16,7 @@ Every input row comes back, with a ``geocode_status``:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import permutations
 
 import numpy as np
@@ -73,44 +73,22 @@ class _Index:
     is_small: np.ndarray
     precision: np.ndarray
 
-    @property
-    def keys(self) -> list[str]:
-        return self.names.keys
-
-    @cached_property
-    def in_lexicon(self) -> np.ndarray:
-        """Places the text extractor looks for: the layers it had before the dense gazetteer.
-
-        Every village name of a 116,000-place gazetteer in running text would be a flood of
-        false places ("Bar", "Wari", "Tall"); cities, curated places, provinces, countries,
-        world cities and districts are what news text names.
-        """
-        layer = self.places["layer"].to_numpy(dtype=object)
-        district = self.kind_code == _KINDS.index("district")
-        return np.isin(layer, ["regional", "world", "curated"]) | ((layer == "admin") & district)
-
-    @cached_property
-    def lexicon_keys(self) -> list[str]:
-        """Keys with at least one place in :attr:`in_lexicon`."""
-        counts = np.diff(self.names.starts)
-        hits = np.add.reduceat(self.in_lexicon[self.names.rows].astype(np.int64), self.names.starts[:-1]) \
-            if len(counts) else np.zeros(0)
-        return [k for k, n, c in zip(self.names.keys, hits, counts, strict=True) if c and n]
-
-    def lexicon_rows(self, key: str) -> tuple[np.ndarray, np.ndarray]:
-        """The places of ``key`` in :attr:`in_lexicon`, and whether it is each one's whole name."""
-        rows, whole = self.names.places_of(key)
-        kept = self.in_lexicon[rows]
-        return rows[kept].astype(np.int64), whole[kept]
-
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    places = datasets.gazetteer_columns(tuple(_PLACE_COLUMNS))
+    return index_of(datasets.gazetteer_columns(tuple(_PLACE_COLUMNS)), datasets.gazetteer_index())
+
+
+def index_of(places: pd.DataFrame, names: NameIndex) -> _Index:
+    """What the ranking reads of each place (columns :data:`_PLACE_COLUMNS`), with ``names`` as its name index.
+
+    ``places`` may hold rows after the gazetteer's (the text extractor adds the regions news
+    names): ``names`` only ever points at the gazetteer's own rows, the first ones.
+    """
     kind = places["kind"].to_numpy(dtype=object)
     district, tehsil, former = (_folded(places[c]) for c in ("district", "tehsil", "former_district"))
     return _Index(
-        places=places, names=datasets.gazetteer_index(),
+        places=places, names=names,
         lon=places["longitude"].to_numpy(dtype=float), lat=places["latitude"].to_numpy(dtype=float),
         country_of=places["country"].to_numpy(dtype=object),
         province_of=places["province_code"].fillna("").to_numpy(dtype=object),

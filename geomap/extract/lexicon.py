@@ -188,9 +188,12 @@ REGIONS = [
     # "Afghanistan-Pakistan border" is not here: a compound is its two countries, and its event is at the border.
     (BORDER_PLACE, "Durand Line|ډیورنډ کرښه|دیورند|ڈیورنڈ لائن|خط دیورند|ډيورنډ", "border", "", None, None, 3,
      "the border line itself: geomap does not put one point on it"),
-    ("Tribal Areas", "Federally Administered Tribal Areas|Tribal Districts|Merged Districts|قبائلی اضلاع|قبائلی علاقے",
-     "region", "PK", None, None, 3, "the former FATA, now districts of Khyber Pakhtunkhwa: not placed"),
 ]
+
+#: Names border news uses for places of the gazetteer, by gazetteer id, each taken as that place's own name (so
+#: everyday words in it need no further evidence): the former FATA, now districts of Khyber Pakhtunkhwa.
+ALIASES = {"natural-earth:PK.TA": ("Tribal Areas", "Tribal Districts", "Merged Districts", "قبائلی اضلاع",
+                                   "قبائلی علاقے")}
 
 # --- Arabic script (Urdu, Dari, Pashto) --------------------------------------------------------
 
