@@ -607,11 +607,15 @@ def province_code(value: object) -> str:
     return codes[best[2]] if best else ""
 
 
-def _score(rows: np.ndarray, whole: np.ndarray, kind: str, country: str, province: str, index: _Index) -> np.ndarray:
-    """Ranking scores of some places for one name (as :func:`resolve` ranks them), for callers outside it."""
+def _score(rows: np.ndarray, whole: np.ndarray, kind: str, country: str, province: str, index: _Index,
+           primary: np.ndarray | None = None) -> np.ndarray:
+    """Ranking scores of some places for one name (as :func:`resolve` ranks them), for callers outside it.
+
+    ``primary`` says, per place, whether the name is its main name, not an alternate (default: all main names).
+    """
     rows = np.asarray(rows, dtype=np.int64)
     count = len(rows)
-    primary = np.ones(count, dtype=bool)  # callers outside resolve match names, not one key
+    primary = np.ones(count, dtype=bool) if primary is None else np.asarray(primary, dtype=bool)
     return _score_pairs(rows, np.asarray(whole, dtype=bool), primary, np.full(count, kind, dtype=object),
                         np.full(count, country, dtype=object), np.full(count, province, dtype=object),
                         np.full(count, "", dtype=object), index)

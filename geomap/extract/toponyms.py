@@ -37,7 +37,7 @@ import ahocorasick
 import numpy as np
 import pandas as pd
 
-from geomap import datasets
+from geomap import datasets, settings
 from geomap.extract import lexicon
 from geomap.extract.text import Sentence, capitalised_runs
 from geomap.geocode import _Index, _index, _score, index_of
@@ -50,6 +50,8 @@ MENTION_COLUMNS = ["place", "span_start", "span_end", "gazetteer_name", "latitud
 _NEAR_KM, _NEAR_BONUS = 60.0, 0.5
 _REGION_KM, _REGION_BONUS = 200.0, 0.25
 _COUNTRY_BONUS = 0.2
+#: Readings whose scores differ by less than this are tied: the text does not tell them apart.
+_TIE = 0.01
 #: How many mentions on each side of a mention give it context (a window keeps resolution linear in the text).
 _CONTEXT_WINDOW = 12
 _MIN_ARABIC_LETTERS = 4
@@ -58,7 +60,7 @@ _ACRONYM = 5
 #: Places a bare capitalised name may stand for: admin units, crossings and cities; and what else is notable.
 _NOTABLE_KINDS = frozenset({"country", "capital", "province", "region", "district", "tehsil", "crossing", "pass",
                             "valley", "city", "continent", "border"})
-_NOTABLE_IMPORTANCE = 0.5
+_NOTABLE_IMPORTANCE = 0.55
 #: Kinds that keep a name that is also an English word even at a sentence start ("Swat police said", "China").
 _FIRM_KINDS = frozenset({"country", "capital", "province", "district", "tehsil", "crossing", "pass", "valley",
                          "region", "continent", "border"})
@@ -148,7 +150,10 @@ def _lexicon() -> _Lexicon:
     ours = np.arange(len(places)) >= first_region
     notable = np.isin(kind, list(_NOTABLE_KINDS)) | (layer == "curated") | ours \
         | (index.importance >= _NOTABLE_IMPORTANCE)
-    regional = np.isin(layer, ["regional", "curated"]) | ours
+    # Admin units, crossings and valleys of the region's towns-and-cities layer, the curated places, the places UCDP
+    # coders chose for events and the regions news names keep a name that is also a word ("Swat police said"); a
+    # district or tehsil known only from its polygon does not ("Burka sales rose", "Drug abuse").
+    regional = np.isin(layer, ["regional", "curated", "ucdp"]) | ours
     firm = np.isin(kind, ["country", "capital", "province"]) | (np.isin(kind, list(_FIRM_KINDS)) & regional)
     country_row = np.flatnonzero(is_country)
     country_rows = {code: rows for code, rows in pd.Series(country_row).groupby(country[country_row]).agg(
@@ -245,6 +250,10 @@ class _Context:
         if number < 0:
             return True
         return self.pieces[number].title_case or self.first_words[number] == position
+
+    def title_case(self, position: int) -> bool:
+        number = self.sentence_of(position)
+        return number >= 0 and self.pieces[number].title_case
 
     def is_blocked(self, start: int, end: int) -> bool:
         first = bisect.bisect_left(self.blocked_starts, start - self.longest_block)
@@ -419,8 +428,11 @@ def _is_place(match: _Match, context: _Context) -> bool | None:
         if (notable & own_name).any() and not initial:
             return _narrow(match, notable & own_name)
         return evidence
-    if notable.any() or evidence:
+    if evidence:
         return True
+    if notable.any():
+        # A bare capitalised name stands for its places of note: "Kashmir" is the region, not a village of that name.
+        return _narrow(match, notable)
     return None if not initial else False
 
 
@@ -469,7 +481,10 @@ def _inside_a_name(text: str, match: _Match, context: _Context) -> bool:
         if start <= match.start and match.end <= end:
             tail = re.sub(r"^['’]s\b", "", text[match.end:end])  # "Pakistan's": the possessive is no word
             before = re.findall(r"[^\W\d_]+(?:['’]s)?", text[start:match.start])
-            if start < match.start and context.initial(start):
+            if start < match.start and context.initial(start) and before and (
+                    context.title_case(start) or context.everyday(normalize(before[0]))):
+                # A heading's words, and a sentence's first word, are capitalised whatever they are ("Yesterday
+                # Khost ..."); but a first word that is no everyday word is a name's ("Kuki Khel area was shelled").
                 before = before[1:]
             partners = _compound_partners(text[start:match.start], tail, context.lex)
             others = before + re.findall(r"[^\W\d_]+", tail)
@@ -559,33 +574,57 @@ def _resolve(text: str, matches: list[_Match], context: _Context, lex: _Lexicon)
     scored: dict[tuple, np.ndarray] = {}  # the same name and kind word, the same base scores: once per report
     base = []
     for m in matches:
-        signature = (m.kind, m.rows.tobytes(), m.whole.tobytes())
+        signature = (m.kind, m.rows.tobytes(), m.whole.tobytes(), m.primary.tobytes())
         if signature not in scored:
-            scored[signature] = _score(m.rows, m.whole, m.kind, "", "", index)
+            scored[signature] = _score(m.rows, m.whole, m.kind, "", "", index, m.primary)
         base.append(scored[signature])
     chosen = [int(np.argmax(b)) for b in base]
     named: dict[int, set[str]] = {}
     for m, pick, sentence in zip(matches, chosen, sentence_of, strict=True):
         if kind_of[m.rows[pick]] == "country":
             named.setdefault(sentence, set()).add(index.country_of[m.rows[pick]])
+    totals = base
     for _ in range(2):  # context from the first choices, then once more from the improved ones
         anchors = [(lon_of[m.rows[c]], lat_of[m.rows[c]])
                    if kind_of[m.rows[c]] not in ("country", "capital", "continent") and layer_of[m.rows[c]] != "world"
                    and np.isfinite(lat_of[m.rows[c]]) else None for m, c in zip(matches, chosen, strict=True)]
-        chosen = [int(np.argmax(base[i] + _context_bonus(i, m, anchors, named.get(sentence_of[i], set()), index,
-                                                          lon_of, lat_of, kind_of)))
-                  if len(m.rows) > 1 else 0 for i, m in enumerate(matches)]
+        totals = [base[i] + _context_bonus(i, m, anchors, named.get(sentence_of[i], set()), index, lon_of, lat_of,
+                                           kind_of) if len(m.rows) > 1 else base[i] for i, m in enumerate(matches)]
+        chosen = [int(np.argmax(total)) for total in totals]
     picked = np.array([m.rows[c] for m, c in zip(matches, chosen, strict=True)])
+    unsure = np.array([_tied_elsewhere(m.rows, total, c, lon_of, lat_of)
+                       for m, total, c in zip(matches, totals, chosen, strict=True)], dtype=bool)
+    placed = np.flatnonzero(~unsure)
+    latitude, longitude = np.full(len(matches), np.nan), np.full(len(matches), np.nan)
+    latitude[placed], longitude[placed] = lat_of[picked[placed]], lon_of[picked[placed]]
+    precision = pd.array([pd.NA] * len(matches), dtype="Int8")
+    precision[placed] = places["precision"].to_numpy()[picked[placed]]
+    def chosen_or_blank(values: np.ndarray) -> np.ndarray:
+        return np.where(unsure, "", values[picked])
+
     frame = pd.DataFrame({
         "place": [text[m.start:m.place_end] for m in matches],
         "span_start": [m.start for m in matches], "span_end": [m.place_end for m in matches],
-        "gazetteer_name": places["name"].to_numpy(dtype=object)[picked],
-        "latitude": lat_of[picked], "longitude": lon_of[picked], "feature_kind": kind_of[picked],
-        "geo_precision": pd.array(places["precision"].to_numpy()[picked], dtype="Int8"),
-        "gazetteer_id": places["gazetteer_id"].to_numpy(dtype=object)[picked],
-        "country": index.country_of[picked], "province": places["province"].fillna("").to_numpy(dtype=object)[picked],
-        "sentence": sentence_of})
+        "gazetteer_name": chosen_or_blank(places["name"].to_numpy(dtype=object)),
+        "latitude": latitude, "longitude": longitude, "feature_kind": chosen_or_blank(kind_of),
+        "geo_precision": precision, "gazetteer_id": chosen_or_blank(places["gazetteer_id"].to_numpy(dtype=object)),
+        "country": chosen_or_blank(index.country_of),
+        "province": chosen_or_blank(places["province"].fillna("").to_numpy(dtype=object)), "sentence": sentence_of})
     return frame[MENTION_COLUMNS]
+
+
+def _tied_elsewhere(rows: np.ndarray, total: np.ndarray, chosen: int, lon_of: np.ndarray, lat_of: np.ndarray) -> bool:
+    """Whether another reading far from the chosen one scores as well: homonymous villages the text does not tell
+    apart ("Shawal area" with no other place beside it). Such a mention is kept, unplaced: on UCDP coders' place
+    descriptions of 2011-2021, three in four such choices were the wrong village (benchmarks/extract.py)."""
+    if len(rows) < 2:
+        return False
+    rivals = total >= total[chosen] - _TIE
+    rivals[chosen] = False
+    if not rivals.any():
+        return False
+    apart = distance_km(lon_of[rows[rivals]], lat_of[rows[rivals]], lon_of[rows[chosen]], lat_of[rows[chosen]])
+    return bool(np.any(apart > settings.AMBIGUOUS_KM))
 
 
 def _context_bonus(i: int, match: _Match, anchors, countries: set[str], index: _Index, lon_of, lat_of,
