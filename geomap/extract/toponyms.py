@@ -88,6 +88,9 @@ class _Lexicon:
     coded: np.ndarray
     country_rows: dict[str, np.ndarray]
     english: frozenset[str]
+    # The places' text columns as arrays, read once: a pandas column of strings to numpy costs a millisecond a
+    # report otherwise (most of the time a short report took).
+    columns: dict[str, np.ndarray]
 
     @property
     def key_count(self) -> int:
@@ -158,9 +161,12 @@ def _lexicon() -> _Lexicon:
     country_row = np.flatnonzero(is_country)
     country_rows = {code: rows for code, rows in pd.Series(country_row).groupby(country[country_row]).agg(
         lambda rows: rows.to_numpy()).items()}
+    columns = {"name": places["name"].to_numpy(dtype=object), "kind": kind, "layer": layer, "gazetteer_id": identifier,
+               "province": places["province"].fillna("").to_numpy(dtype=object)}
     return _Lexicon(words=words, automaton=automaton, index=index, extra=extra, code_only=frozenset(code_only),
                     notable=notable, firm=firm, coded=np.isin(kind, list(lexicon.CODE_KINDS)),
-                    country_rows=country_rows, english=datasets.english_words() | lexicon.COMMON_WORDS)
+                    country_rows=country_rows, english=datasets.english_words() | lexicon.COMMON_WORDS,
+                    columns=columns)
 
 
 def _regions() -> pd.DataFrame:
@@ -567,9 +573,8 @@ def _resolve(text: str, matches: list[_Match], context: _Context, lex: _Lexicon)
     if not matches:
         return pd.DataFrame(columns=MENTION_COLUMNS).astype({"geo_precision": "Int8"})
     index = lex.index
-    places = index.places
-    lon_of, lat_of = places["longitude"].to_numpy(dtype=float), places["latitude"].to_numpy(dtype=float)
-    kind_of, layer_of = places["kind"].to_numpy(dtype=object), places["layer"].to_numpy(dtype=object)
+    lon_of, lat_of = index.lon, index.lat
+    kind_of, layer_of = lex.columns["kind"], lex.columns["layer"]
     sentence_of = [context.sentence_of(m.start) for m in matches]
     scored: dict[tuple, np.ndarray] = {}  # the same name and kind word, the same base scores: once per report
     base = []
@@ -598,18 +603,18 @@ def _resolve(text: str, matches: list[_Match], context: _Context, lex: _Lexicon)
     latitude, longitude = np.full(len(matches), np.nan), np.full(len(matches), np.nan)
     latitude[placed], longitude[placed] = lat_of[picked[placed]], lon_of[picked[placed]]
     precision = pd.array([pd.NA] * len(matches), dtype="Int8")
-    precision[placed] = places["precision"].to_numpy()[picked[placed]]
+    precision[placed] = index.precision[picked[placed]]
     def chosen_or_blank(values: np.ndarray) -> np.ndarray:
         return np.where(unsure, "", values[picked])
 
     frame = pd.DataFrame({
         "place": [text[m.start:m.place_end] for m in matches],
         "span_start": [m.start for m in matches], "span_end": [m.place_end for m in matches],
-        "gazetteer_name": chosen_or_blank(places["name"].to_numpy(dtype=object)),
+        "gazetteer_name": chosen_or_blank(lex.columns["name"]),
         "latitude": latitude, "longitude": longitude, "feature_kind": chosen_or_blank(kind_of),
-        "geo_precision": precision, "gazetteer_id": chosen_or_blank(places["gazetteer_id"].to_numpy(dtype=object)),
+        "geo_precision": precision, "gazetteer_id": chosen_or_blank(lex.columns["gazetteer_id"]),
         "country": chosen_or_blank(index.country_of),
-        "province": chosen_or_blank(places["province"].fillna("").to_numpy(dtype=object)), "sentence": sentence_of})
+        "province": chosen_or_blank(lex.columns["province"]), "sentence": sentence_of})
     return frame[MENTION_COLUMNS]
 
 
