@@ -10,7 +10,7 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("scale", "outofcore", "e2e", "extract", "realnames")
+BENCHMARKS = ("scale", "outofcore", "e2e", "extract", "extract_lexicon", "realnames")
 
 
 def main() -> None:
