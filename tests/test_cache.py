@@ -92,26 +92,6 @@ def test_a_folder_that_cannot_be_made_costs_speed_not_results(tmp_path, monkeypa
     assert build.calls == 2
 
 
-def test_the_extractors_automaton_is_built_once_and_read_back(cache_dir, monkeypatch):
-    from geomap.extract import toponyms
-
-    def refuse():
-        raise AssertionError("built again: the cached automaton was not read")
-
-    toponyms._lexicon.cache_clear()
-    try:
-        first = toponyms._lexicon()
-        (entry,) = cache_dir.glob("extract-automaton-*.aho")
-        toponyms._lexicon.cache_clear()
-        monkeypatch.setattr(toponyms, "_build_automaton", lambda words: refuse())
-        second = toponyms._lexicon()
-    finally:
-        toponyms._lexicon.cache_clear()
-    assert entry.stat().st_size > 0 and len(second.automaton) == len(first.automaton) == len(first.words)
-    assert [(e, first.words[i]) for e, i in second.automaton.iter("troops in north waziristan")] \
-        == [(e, first.words[i]) for e, i in first.automaton.iter("troops in north waziristan")]
-
-
 def test_a_name_index_for_other_code_is_rebuilt_once_through_the_cache(cache_dir, monkeypatch):
     from geomap import datasets, gazindex
 

@@ -1,8 +1,8 @@
 """Place mentions in running text: find every gazetteer name, keep the ones that are places, resolve each.
 
 Recipe: fold the text as names are folded (:func:`geomap.normalize.fold_with_offsets`) ->
-match every name and alternate name at once (an Aho-Corasick automaton over the geocoder's
-index keys, loaded prebuilt from the cache) -> keep what is a place by rule -> keep the
+match every name and alternate name at once (an Aho-Corasick automaton over the keys of the
+name index shipped with the data) -> keep what is a place by rule -> keep the
 longest non-overlapping matches -> rank each one's candidates with the geocoder's scoring
 plus the text's context (kind word, the countries named in the sentence, closeness to the
 places mentioned around it).
@@ -115,10 +115,12 @@ class _Match:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    """The automaton over every gazetteer key, from the disk cache when this gazetteer and code made it.
+    """The automaton over every gazetteer key, and what the rules and the ranking read of each place.
 
     It is built on the geocoder's name index (shipped prebuilt with the data) and the columns
-    its scoring reads: a run loads arrays, it indexes nothing and reads no alternate names.
+    its scoring reads: a run loads arrays and reads no alternate names. The automaton itself
+    is built in each process: for the 240,000 keys of the dense gazetteer that takes ~0.25 s,
+    and reading a saved one back (pyahocorasick's ``load``, 47 MB) took ~0.37 s.
     """
     from geomap import cache
 
@@ -145,8 +147,7 @@ def _lexicon() -> _Lexicon:
     words = [*names.keys, *sorted(k for k in extra if k not in names.position)]
     inputs = names.stamp.encode()
     modules = (__name__, "geomap.extract.lexicon")
-    automaton = cache.cached_file("extract-automaton", lambda: _build_automaton(words), inputs, modules,
-                                  suffix=".aho", save=_save_automaton, load=_load_automaton)
+    automaton = _build_automaton(words)
     code_only = cache.cached_arrays("extract-codes", lambda: {"code_only": sorted(_code_only(datasets.gazetteer()))},
                                     inputs, modules)["code_only"]
     layer = places["layer"].to_numpy(dtype=object)
@@ -203,21 +204,6 @@ def _build_automaton(words: list[str]) -> ahocorasick.Automaton:
     for position, word in enumerate(words):
         automaton.add_word(word, position)
     automaton.make_automaton()
-    return automaton
-
-
-def _refuse_objects(_data: bytes):
-    raise ValueError("an automaton of integers holds no objects")
-
-
-def _save_automaton(automaton: ahocorasick.Automaton, path) -> None:
-    automaton.save(str(path))  # an automaton of integers is saved without a serializer (pyahocorasick refuses one)
-
-
-def _load_automaton(path) -> ahocorasick.Automaton:
-    automaton = ahocorasick.load(str(path), _refuse_objects)
-    if automaton.store != ahocorasick.STORE_INTS:
-        raise ValueError("not an automaton of integers")
     return automaton
 
 
