@@ -116,7 +116,7 @@ def main() -> None:
         raise SystemExit(f"needs the UCDP export at {UCDP} (a shared/ folder above the checkout)")
     import geomap
 
-    geomap.extract("Clashes hit Kurram.", report_date="2025-10-29")  # warm-up: automaton and indexes loaded
+    geomap.extract("Clashes hit Kurram.", report_date="2025-10-29")  # warm-up: index loaded, automaton built
     border, scored = _measure("dense (shipped)", args.skip_corpora)
     _restrict_to_earlier_layers()
     earlier = _measure("earlier layers", args.skip_corpora)
