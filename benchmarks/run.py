@@ -10,7 +10,7 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("scale", "outofcore", "e2e", "extract", "startup")
+BENCHMARKS = ("scale", "outofcore", "e2e", "extract", "extract_lexicon", "realnames", "startup")
 
 
 def main() -> None:

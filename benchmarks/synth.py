@@ -8,8 +8,9 @@ Everything is drawn from a seeded generator, so two runs measure the same data.
 - :func:`incidents_at_places`: the same, but many rows share a point (real exports repeat places).
 - :func:`noisy_names`: place names made from the bundled gazetteer's names with the noise
   analysts meet: case, diacritics dropped, transliteration variants, one-character typos,
-  kind words ("district", "near X"), and Arabic-script letter variants. Each name carries
-  the gazetteer id it was made from, so correctness can be measured.
+  kind words that fit the place ("near X" for any, "X village" for a settlement, "X district"
+  for a district), and Arabic-script letter variants. Each name carries the gazetteer id it
+  was made from, so correctness can be measured.
 """
 
 from __future__ import annotations
@@ -30,8 +31,14 @@ TRANSLITERATIONS = [
     ("v", "w"), ("gh", "g"), ("ai", "ay"), ("ay", "ai"), ("ou", "u"), ("a", "aa"), ("aa", "a"), ("z", "dh"),
     ("j", "dj"), ("sh", "sch"), ("y", "i"), ("e", "i"), ("o", "u"), ("ph", "f"), ("ck", "k"),
 ]
-KIND_TEMPLATES = ["{} district", "near {}", "{} area", "outskirts of {}", "{} village", "in {}", "{} town",
-                  "the {} area", "{} Tehsil", "{} city"]
+# Kind words as reports use them: any place can be "near X"; "X district" names a district, not a village.
+KIND_TEMPLATES = {
+    "any": ["near {}", "{} area", "outskirts of {}", "in {}", "the {} area"],
+    "settlement": ["{} village", "{} town", "{} city"],
+    "unit": ["{} district", "{} Tehsil"],
+}
+_TEMPLATE_FAMILY = {"village": "settlement", "town": "settlement", "city": "settlement", "capital": "settlement",
+                    "neighbourhood": "settlement", "district": "unit", "tehsil": "unit", "region": "unit"}
 ARABIC_SWAPS = [("ی", "ي"), ("ک", "ك"), ("ه", "ة"), ("ا", "أ")]
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -72,7 +79,7 @@ def _identifying_names() -> pd.DataFrame:
     """
     places = datasets.gazetteer()
     names = (places["name"] + "|" + places["alt_names"].fillna("")).str.split("|")
-    pairs = pd.DataFrame({"gazetteer_id": places["gazetteer_id"], "name": names,
+    pairs = pd.DataFrame({"gazetteer_id": places["gazetteer_id"], "name": names, "kind": places["kind"],
                           "latitude": places["latitude"], "longitude": places["longitude"]}).explode("name")
     pairs = pairs[pairs["name"].str.len() >= 3]
     pairs["key"] = pairs["name"].map(normalize)
@@ -119,7 +126,12 @@ def _arabic_variant(name: str, rng: np.random.Generator) -> str:
     return out
 
 
-def _noisy(name: str, rng: np.random.Generator) -> str:
+def _template(kind: str, rng: np.random.Generator) -> str:
+    templates = KIND_TEMPLATES["any"] + KIND_TEMPLATES.get(_TEMPLATE_FAMILY.get(kind, ""), [])
+    return templates[rng.integers(0, len(templates))]
+
+
+def _noisy(name: str, kind: str, rng: np.random.Generator) -> str:
     if is_arabic(name):
         return _arabic_variant(name, rng)
     choice = rng.integers(0, 6)
@@ -132,9 +144,9 @@ def _noisy(name: str, rng: np.random.Generator) -> str:
     if choice == 3:
         return _typo(name, rng)
     if choice == 4:
-        return KIND_TEMPLATES[rng.integers(0, len(KIND_TEMPLATES))].format(name)
+        return _template(kind, rng).format(name)
     # Two kinds of noise at once: a kind word around a misspelt name.
-    return KIND_TEMPLATES[rng.integers(0, len(KIND_TEMPLATES))].format(_transliterate(name, rng).title())
+    return _template(kind, rng).format(_transliterate(name, rng).title())
 
 
 def noisy_names(n: int, unique: int, seed: int = 2) -> pd.DataFrame:
@@ -143,7 +155,7 @@ def noisy_names(n: int, unique: int, seed: int = 2) -> pd.DataFrame:
     source = _identifying_names()
     picks = source.iloc[rng.integers(0, len(source), unique * 2)]
     variants = pd.DataFrame({
-        "place": [_noisy(name, rng) for name in picks["name"]],
+        "place": [_noisy(name, kind, rng) for name, kind in zip(picks["name"], picks["kind"], strict=True)],
         "gazetteer_id": picks["gazetteer_id"].to_numpy(),
         "latitude": picks["latitude"].to_numpy(), "longitude": picks["longitude"].to_numpy(),
     }).drop_duplicates("place").head(unique).reset_index(drop=True)

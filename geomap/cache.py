@@ -65,7 +65,7 @@ def cached_arrays(name: str, build: Callable[[], dict], inputs: bytes, modules: 
         to any of them is a new entry. Names, not module objects: ``geomap.geocode`` the
         attribute is the function of that name.
     """
-    return cached_file(name, build, inputs, modules, suffix=".npz", save=_save_arrays, load=_load_arrays)
+    return cached_file(name, build, inputs, modules, suffix=".npz", save=write_arrays, load=read_arrays)
 
 
 def cached_file(name: str, build: Callable[[], T], inputs: bytes, modules: tuple[str, ...], *, suffix: str,
@@ -136,7 +136,12 @@ def _store(path: Path, value, save: Callable) -> None:
         pass  # a read-only or full disk costs speed, never a result
 
 
-def _save_arrays(value: dict, path: Path) -> None:
+def write_arrays(value: dict, path: Path, compress: bool = False) -> None:
+    """Write a dict of numeric arrays and lists of text as a plain ``.npz`` (no pickle); see :func:`read_arrays`.
+
+    The same value always gives the same bytes (members carry a fixed date), so a file written
+    by ``make data`` changes only when its content does.
+    """
     arrays = {}
     for key, item in value.items():
         if isinstance(item, list) or (isinstance(item, np.ndarray) and item.dtype == object):
@@ -148,11 +153,17 @@ def _save_arrays(value: dict, path: Path) -> None:
             if array.dtype == object:
                 raise ValueError(f"cache entry {key!r} holds Python objects")
             arrays[key] = array
-    with path.open("wb") as stream:
-        np.savez(stream, **arrays)
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(path, "w", compression=method) as archive:
+        for key, array in arrays.items():
+            member = zipfile.ZipInfo(key + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = method
+            with archive.open(member, "w", force_zip64=True) as stream:
+                np.lib.format.write_array(stream, array, allow_pickle=False)
 
 
-def _load_arrays(path: Path) -> Arrays:
+def read_arrays(path: Path) -> Arrays:
+    """Read what :func:`write_arrays` wrote, with ``allow_pickle=False``; raise ValueError on a damaged file."""
     out: Arrays = {}
     try:
         with path.open("rb") as stream, np.load(stream, allow_pickle=False) as stored:

@@ -452,9 +452,10 @@ def geocode_command(
     """Add coordinates to place names, offline.
 
     Adds latitude, longitude, geo_precision (1 place, 2 district/area, 3 province/region,
-    4 country), gazetteer_id, gazetteer_name, feature_kind, match_score (100 = exact) and
-    geocode_status (given / matched / ambiguous / unmatched). Rows that already have
-    coordinates keep them. No row is dropped.
+    4 country), gazetteer_id, gazetteer_name, feature_kind, match_score (100 = exact),
+    geocode_confidence (0-1), geocode_status (given / matched / ambiguous / unmatched) and
+    runner_up. The row's own country, admin1 and admin2 are used when present. Rows that
+    already have coordinates keep them. No row is dropped.
 
     \b
     Examples:
@@ -489,7 +490,9 @@ def join_command(
     Adds side (ISO2 of the containing country), border_distance_km (geodesic),
     border_position_km (along the line from the China tripoint in the north to the Iran
     tripoint in the south), nearest_crossing, crossing_distance_km, province,
-    province_code (ISO 3166-2) and district (nearest district seat: approximate).
+    province_code (ISO 3166-2), district and tehsil (from district and tehsil polygons;
+    district_approximate where none of the point's province holds it) and disagreement (the
+    row's own country/admin1 differs).
 
     \b
     Examples:

@@ -109,11 +109,60 @@ def provinces() -> gpd.GeoDataFrame:
     return _read_geo("provinces.parquet")
 
 
+#: The gazetteer stores coordinates as integers of this many steps per degree (see data/build_data.py).
+COORDINATE_SCALE = 100_000
+
+
 @cache
 def gazetteer() -> pd.DataFrame:
-    """Every place geomap can name: GeoNames places, world cities, provinces, countries, curated places."""
+    """Every place geomap can name: villages and towns, districts and tehsils, provinces, countries, world cities.
+
+    Layers (``layer``): ``dense`` (Who's On First / GeoNames, AF and PK), ``regional``
+    (GeoNames cities500 and regions), ``admin`` (district and tehsil polygons' centres),
+    ``ucdp`` (UCDP GED's precise places), ``curated``, ``world``.
+    """
+    return gazetteer_columns(None)
+
+
+@cache
+def gazetteer_columns(columns: tuple[str, ...] | None) -> pd.DataFrame:
+    """:func:`gazetteer` with only these columns (None: all): the geocoder needs a fraction of them."""
     with as_file(_resource("gazetteer.parquet")) as path:
-        return pd.read_parquet(path)
+        places = pd.read_parquet(path, columns=list(columns) if columns is not None else None)
+    for column in ("latitude", "longitude"):
+        if column in places and places[column].dtype.kind == "i":
+            places[column] = places[column].to_numpy() / COORDINATE_SCALE
+    return places
+
+
+@cache
+def gazetteer_index():
+    """The name index of :func:`gazetteer` (:class:`geomap.gazindex.NameIndex`).
+
+    The index shipped with the data when it was made from this gazetteer and this code;
+    otherwise (the folding code changed since ``make data``) it is built, once per machine,
+    through the disk cache.
+    """
+    from geomap import cache as disk_cache
+    from geomap import gazindex
+
+    wanted = gazindex.stamp(manifest()["gazetteer.parquet"])
+    with as_file(_resource("gazetteer_index.npz")) as path:
+        try:
+            arrays = disk_cache.read_arrays(Path(path))
+        except ValueError as exc:
+            raise DataError(f"bundled data file 'gazetteer_index.npz' cannot be read ({exc})") from exc
+    if list(arrays.get("stamp", [])) != [wanted]:
+        arrays = disk_cache.cached_arrays(
+            "gazetteer-index", lambda: gazindex.build(gazetteer(), manifest()["gazetteer.parquet"]),
+            wanted.encode(), ("geomap.gazindex", "geomap.normalize"))
+    return gazindex.from_arrays(arrays)
+
+
+@cache
+def admin_units() -> gpd.GeoDataFrame:
+    """Afghan districts (ADM2) and Pakistani tehsils (ADM3, 2017, with their 2023 district) as polygons."""
+    return _read_geo("admin_units.parquet")
 
 
 @cache
@@ -125,7 +174,7 @@ def english_words() -> frozenset[str]:
 
 @cache
 def districts() -> pd.DataFrame:
-    """District seats (points): a district answer from them is approximate."""
+    """One point per Afghan and Pakistani district (the centre of its polygon), for the map."""
     with as_file(_resource("districts.parquet")) as path:
         return pd.read_parquet(path)
 

@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geomap import datasets
 from geomap.errors import InputError
 from geomap.extract import extract
 from geomap.extract.lexicon import DEMONYMS
@@ -393,9 +394,9 @@ def _most_populous(name: str) -> tuple[float, float]:
     cities15000 (geotext's copy)."""
     index = _index()
     key = split_kind(name)[0]
-    rows = index.candidates.get(key)
-    if rows is not None and len(rows):
-        places = index.places.iloc[rows]
+    rows, _ = index.names.places_of(key)
+    if len(rows):
+        places = datasets.gazetteer().iloc[np.sort(rows)]
         best = places.sort_values(["population", "importance"], ascending=False, kind="stable").iloc[0]
         return float(best["latitude"]), float(best["longitude"])
     try:

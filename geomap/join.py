@@ -1,8 +1,10 @@
-"""Spatial join of located incidents with the border, crossings, countries and provinces.
+"""Spatial join of located incidents with the border, crossings, countries, provinces and districts.
 
 Every measure is computed for all rows at once (spatial indexes and array maths, no loop
 per row). Side of border, country and province all come from one geometry: the OSM
-country polygons the border line was cut from, and provinces clipped to them.
+country polygons the border line was cut from, and provinces clipped to them. Districts
+(Afghanistan) and tehsils (Pakistan) are geoBoundaries polygons clipped to the same
+countries; where a district polygon's province is not the point's, the province wins.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from geomap.geodesy import distance_km, to_region, unit_vectors
 
 JOIN_COLUMNS = [
     "side", "border_distance_km", "border_position_km", "nearest_crossing", "crossing_distance_km",
-    "province", "province_code", "district",
+    "province", "province_code", "district", "tehsil", "district_approximate", "disagreement",
 ]
 #: Added after JOIN_COLUMNS: how far the row's location may be off, and whether that reaches the border.
 UNCERTAINTY_COLUMNS = ["uncertainty_km", "side_uncertain"]
@@ -45,8 +47,13 @@ def join(incidents: pd.DataFrame) -> pd.DataFrame:
         - ``border_position_km``: distance along the border from its northern end (China
           tripoint) to the point's nearest point on the line;
         - ``nearest_crossing``, ``crossing_distance_km``: closest curated crossing or pass;
-        - ``province``, ``province_code`` (ISO 3166-2), ``district`` (nearest district seat in
-          that province: an approximation, as no district polygons are bundled);
+        - ``province``, ``province_code`` (ISO 3166-2);
+        - ``district``: the Afghan district or (for Pakistan) the 2023 district of the tehsil
+          whose polygon holds the point; ``tehsil``: that Pakistani tehsil;
+        - ``district_approximate``: True where no polygon of the point's province holds it
+          (slivers along the border and the coast): the nearest one of that province is named;
+        - ``disagreement``: True where the row's own ``country`` or ``admin1`` (when it has
+          them) names another country or province than geomap finds at the point;
         - ``uncertainty_km``: the radius the row's ``geo_precision`` stands for
           (:data:`geomap.settings.PRECISION_RADIUS_KM`; a row without one counts as an exact place);
         - ``side_uncertain``: True where that radius reaches the border, so the incident may
@@ -62,15 +69,18 @@ def join(incidents: pd.DataFrame) -> pd.DataFrame:
     ok = np.isfinite(lon) & np.isfinite(lat)
 
     numeric = ("border_distance_km", "border_position_km", "crossing_distance_km")
-    result = {c: np.full(len(out), np.nan, dtype=float if c in numeric else object) for c in JOIN_COLUMNS}
+    measured = [c for c in JOIN_COLUMNS if c != "disagreement"]
+    result = {c: np.full(len(out), np.nan, dtype=float if c in numeric else object) for c in measured}
     if ok.any():
         # Exports repeat places (a district seat, a town) many times: each distinct point is measured once.
         repeat, distinct = pd.factorize(lon[ok] + 1j * lat[ok])
         located = _measure(distinct.real, distinct.imag)
-        for column in JOIN_COLUMNS:
+        for column in measured:
             result[column][ok] = located[column][repeat]
-    for column in JOIN_COLUMNS:
+    for column in measured:
         out[column] = np.round(result[column], 3) if column in numeric else result[column]
+    out["district_approximate"] = out["district_approximate"].astype("boolean")
+    out["disagreement"] = disagreement(out)
     return _with_uncertainty(out)
 
 
@@ -99,7 +109,7 @@ def _measure(lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray]:
     border = datasets.border_index().measure(lon, lat)
     admin = locate_admin(lon, lat, datasets.countries(), datasets.provinces(), datasets.world())
     crossing, crossing_km = nearest_place(lon, lat, datasets.crossings())
-    district = nearest_district(lon, lat, admin["province_code"].to_numpy(), datasets.districts())
+    units = locate_units(lon, lat, admin["province_code"].to_numpy(), datasets.admin_units())
     return {
         "side": admin["side"].to_numpy(),
         "border_distance_km": border.distance_km,
@@ -108,7 +118,9 @@ def _measure(lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray]:
         "crossing_distance_km": crossing_km,
         "province": admin["province"].to_numpy(),
         "province_code": admin["province_code"].to_numpy(),
-        "district": district,
+        "district": units["district"].to_numpy(),
+        "tehsil": units["tehsil"].to_numpy(),
+        "district_approximate": units["district_approximate"].to_numpy(),
     }
 
 
@@ -147,7 +159,7 @@ def locate_admin(lon: np.ndarray, lat: np.ndarray, countries: gpd.GeoDataFrame, 
     return pd.DataFrame({"side": side, "province": province, "province_code": code})
 
 
-def containing(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray) -> np.ndarray:
+def containing(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray, cell: float | None = None) -> np.ndarray:
     """Position of the first polygon containing each point, or -1.
 
     A grid of small cells over the region, each cell marked with the polygon that contains
@@ -156,7 +168,7 @@ def containing(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray) -> np.nda
     The rest, near an edge or outside the grid, are tested against prepared polygons, each
     only for the points inside its bounding box.
     """
-    found = _cell_grid(polygons).lookup(lon, lat)
+    found = _cell_grid(polygons, cell or _GRID_CELL).lookup(lon, lat)
     todo = np.flatnonzero(found == _UNKNOWN)
     todo_lon, todo_lat = lon[todo], lat[todo]
     for position, polygon in enumerate(polygons):
@@ -178,16 +190,19 @@ _UNKNOWN = -2
 #: The grid of :func:`containing`: the region's extent, in cells of this many degrees.
 _GRID_EXTENT = (58.0, 22.0, 80.0, 40.0)
 _GRID_CELL = 0.05
+#: A finer grid for the ~950 district and tehsil polygons: their outlines cross many more cells.
+_UNIT_GRID_CELL = 0.02
 
 
 @dataclass(frozen=True)
 class _CellGrid:
     owner: np.ndarray  # (rows, columns): the polygon containing the whole cell, else _UNKNOWN
+    cell: float
 
     def lookup(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         west, south, _, _ = _GRID_EXTENT
-        column = np.floor((np.asarray(lon) - west) / _GRID_CELL)
-        row = np.floor((np.asarray(lat) - south) / _GRID_CELL)
+        column = np.floor((np.asarray(lon) - west) / self.cell)
+        row = np.floor((np.asarray(lat) - south) / self.cell)
         inside = (column >= 0) & (column < self.owner.shape[1]) & (row >= 0) & (row < self.owner.shape[0])
         found = np.full(len(column), _UNKNOWN, dtype=np.int64)
         found[inside] = self.owner[row[inside].astype(np.int64), column[inside].astype(np.int64)]
@@ -197,32 +212,32 @@ class _CellGrid:
 _GRIDS: dict[tuple, tuple[np.ndarray, _CellGrid]] = {}
 
 
-def _cell_grid(polygons: np.ndarray) -> _CellGrid:
-    key = tuple(map(id, polygons))
+def _cell_grid(polygons: np.ndarray, cell: float = _GRID_CELL) -> _CellGrid:
+    key = (cell, *map(id, polygons))
     if key not in _GRIDS:  # the polygons are kept with their grid, so their ids stay theirs
         from geomap import cache
 
-        inputs = repr((_GRID_EXTENT, _GRID_CELL)).encode() + b"".join(shapely.to_wkb(polygons).tolist())
-        owner = cache.cached_arrays("cell-grid", lambda: {"owner": _owner_grid(polygons)}, inputs,
+        inputs = repr((_GRID_EXTENT, cell)).encode() + b"".join(shapely.to_wkb(polygons).tolist())
+        owner = cache.cached_arrays("cell-grid", lambda: {"owner": _owner_grid(polygons, cell)}, inputs,
                                     (__name__,))["owner"]
-        _GRIDS[key] = (polygons, _CellGrid(owner))
+        _GRIDS[key] = (polygons, _CellGrid(owner, cell))
     return _GRIDS[key][1]
 
 
-def _owner_grid(polygons: np.ndarray) -> np.ndarray:
+def _owner_grid(polygons: np.ndarray, cell: float = _GRID_CELL) -> np.ndarray:
     """For each grid cell: the polygon containing it whole, -1 if none touches it, else _UNKNOWN."""
     west, south, east, north = _GRID_EXTENT
-    columns, rows = round((east - west) / _GRID_CELL), round((north - south) / _GRID_CELL)
-    x0 = west + _GRID_CELL * np.arange(columns)
-    y0 = south + _GRID_CELL * np.arange(rows)
+    columns, rows = round((east - west) / cell), round((north - south) / cell)
+    x0 = west + cell * np.arange(columns)
+    y0 = south + cell * np.arange(rows)
     xx, yy = np.meshgrid(x0, y0)
-    cells = shapely.box(xx.ravel(), yy.ravel(), xx.ravel() + _GRID_CELL, yy.ravel() + _GRID_CELL)
+    cells = shapely.box(xx.ravel(), yy.ravel(), xx.ravel() + cell, yy.ravel() + cell)
     tree = shapely.STRtree(cells)
     # A cell that touches no polygon is known to be in none; one a polygon holds whole is that polygon's.
-    owner = np.full(rows * columns, -1, dtype=np.int64)
+    owner = np.full(rows * columns, -1, dtype=np.int16 if len(polygons) < 2**15 else np.int64)
     owner[tree.query(polygons, predicate="intersects")[1]] = _UNKNOWN
-    polygon, cell = tree.query(polygons, predicate="contains")
-    owner[cell] = polygon
+    holder, held = tree.query(polygons, predicate="contains")
+    owner[held] = holder
     return owner.reshape(rows, columns)
 
 
@@ -276,17 +291,83 @@ def _nearest_by_chord(points: np.ndarray, targets: np.ndarray, chunk: int = 200_
     return out
 
 
-def nearest_district(lon: np.ndarray, lat: np.ndarray, province_code: np.ndarray,
-                     districts: pd.DataFrame) -> np.ndarray:
-    """Nearest district seat within the point's own province (approximate district)."""
-    result = np.full(len(lon), "", dtype=object)
-    codes, uniques = pd.factorize(pd.Series(province_code, dtype=object))
-    for position, code in enumerate(uniques):
-        group = districts[districts["province_code"] == code]
-        if group.empty:
-            continue
-        mine = np.flatnonzero(codes == position)
-        targets = unit_vectors(group["longitude"].to_numpy(), group["latitude"].to_numpy())
-        nearest = _nearest_by_chord(unit_vectors(lon[mine], lat[mine]), targets)
-        result[mine] = group["district"].to_numpy(dtype=object)[nearest]
+def locate_units(lon: np.ndarray, lat: np.ndarray, province_code: np.ndarray,
+                 units: gpd.GeoDataFrame) -> pd.DataFrame:
+    """District, tehsil, ``district_approximate`` and ``former_district`` of each point, consistent with its province.
+
+    The unit whose polygon holds the point names them when it belongs to the point's
+    province (``province_code``, from :func:`locate_admin`). Otherwise -- a sliver between the
+    units and the OSM border, or where geoBoundaries and Natural Earth draw a provincial
+    boundary differently -- the nearest unit of the point's own province does, flagged
+    approximate. Points in no Afghan or Pakistani province get empty values.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    province_code = np.asarray(province_code, dtype=object)
+    unit_province = units["province_code"].to_numpy(dtype=object)
+    found = containing(lon, lat, units.geometry.to_numpy(), _UNIT_GRID_CELL)
+    held = found >= 0
+    held[held] = unit_province[found[held]] == province_code[held]
+    regional = pd.Series(province_code).fillna("").str[:2].isin(["AF", "PK"]).to_numpy()
+    nearest = np.flatnonzero(~held & regional)
+    if len(nearest):
+        codes, uniques = pd.factorize(pd.Series(province_code[nearest], dtype=object))
+        for position, code in enumerate(uniques):
+            mine = nearest[codes == position]
+            found[mine] = _nearest_unit(lon[mine], lat[mine], units, code)
+    district = np.full(len(lon), "", dtype=object)
+    tehsil = np.full(len(lon), "", dtype=object)
+    placed = found >= 0
+    district[placed] = units["district"].to_numpy(dtype=object)[found[placed]]
+    tehsil[placed] = units["tehsil"].to_numpy(dtype=object)[found[placed]]
+    former = np.full(len(lon), "", dtype=object)
+    if "former_district" in units:
+        former[placed] = units["former_district"].to_numpy(dtype=object)[found[placed]]
+    approximate = np.where(regional, ~held & placed, False)
+    return pd.DataFrame({"district": district, "tehsil": tehsil,
+                         "district_approximate": pd.array(np.where(placed, approximate, pd.NA), dtype="boolean"),
+                         "former_district": former})
+
+
+def _nearest_unit(lon: np.ndarray, lat: np.ndarray, units: gpd.GeoDataFrame, province_code: str) -> np.ndarray:
+    """Position in ``units`` of the unit of that province nearest to each point (region's metric CRS; -1: none)."""
+    own, tree = _unit_tree(units, province_code)
+    if len(own) == 0:
+        return np.full(len(lon), -1, dtype=np.int64)
+    x, y = to_region(lon, lat)
+    nearest = tree.query_nearest(shapely.points(x, y), return_distance=False, all_matches=False)[1]
+    return own[nearest]
+
+
+_UNIT_TREES: dict[tuple[int, str], tuple] = {}
+
+
+def _unit_tree(units: gpd.GeoDataFrame, province_code: str) -> tuple[np.ndarray, shapely.STRtree]:
+    key = (id(units), province_code)
+    if key not in _UNIT_TREES:  # the frame is kept with its tree, so its id stays its own
+        own = np.flatnonzero(units["province_code"].to_numpy(dtype=object) == province_code)
+        metric = units.iloc[own].to_crs(settings.METRIC_CRS).geometry.to_numpy()
+        _UNIT_TREES[key] = (units, own, shapely.STRtree(metric))
+    return _UNIT_TREES[key][1:]
+
+
+def disagreement(frame: pd.DataFrame) -> pd.Series:
+    """True where the row's own country or first-level unit contradicts the joined ``side``/``province``.
+
+    Uses the ``country`` and ``admin1`` columns (:mod:`geomap.settings`) when the row has them;
+    NA where there is nothing to compare (no location, or no such column or value).
+    """
+    from geomap.geocode import country_code, province_code
+
+    result = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    located = frame["side"].notna().to_numpy() & (frame["side"].fillna("") != "").to_numpy()
+    if settings.COUNTRY_COLUMN in frame:
+        said = frame[settings.COUNTRY_COLUMN].map(country_code, na_action="ignore").fillna("")
+        known = located & (said != "").to_numpy()
+        result[known] = (said[known] != frame.loc[known, "side"]).to_numpy()
+    if settings.PROVINCE_COLUMN in frame:
+        said = frame[settings.PROVINCE_COLUMN].map(province_code, na_action="ignore").fillna("")
+        known = located & (said != "").to_numpy()
+        differs = (said[known] != frame.loc[known, "province_code"].fillna("")).to_numpy()
+        result[known] = result[known].fillna(False).to_numpy() | differs
     return result

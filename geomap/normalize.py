@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -62,7 +63,7 @@ def normalize(name: object) -> str:
         text = text.replace("\u200c", " ").replace("\u200d", "")
     else:  # most names are plain ASCII already: transliteration is only for the rest
         text = (text if text.isascii() else unidecode(text)).lower().replace("'s ", " ")
-    text = _NON_WORD.sub(" ", text.replace("-", " ")).replace("_", " ")
+    text = _NON_WORD.sub(" ", text.replace("-", " ").replace("&", " and ")).replace("_", " ")
     return _SPACES.sub(" ", text).strip()
 
 
@@ -95,23 +96,72 @@ def split_kind(name: object) -> tuple[str, str]:
     return stripped, ""
 
 
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+# An ASCII word, or "&", which folds to "and" as in :func:`normalize`.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+|&")
+
+
+@lru_cache(maxsize=4096)
+def _folded_char(char: str) -> str:
+    return "".join(piece if piece.isalnum() and piece != "_" else " " for piece in _fold_char(char))
+
+
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """Fold running text the way :func:`normalize` folds a name, keeping where each character came from.
 
-    Returns the folded text (runs of non-word characters collapsed to one space) and, for
-    each of its characters, the index of the character of ``text`` it came from, so a
-    match found in the folded text can be mapped back to a span of the original.
+    Returns the folded text (each character folded as :func:`normalize` folds it, runs of
+    non-word characters collapsed to one space, none at the start) and, for each of its
+    characters, the index of the character of ``text`` it came from, so a match found in the
+    folded text can be mapped back to a span of the original. A space stands at the first
+    character of the run it replaces.
+
+    News text is mostly ASCII: runs of it are folded a word at a time (folding character by
+    character in Python was most of the time a long report took); other characters go
+    through the per-character fold.
     """
     folded: list[str] = []
     origin: list[int] = []
-    for position, char in enumerate(text):
-        for piece in _fold_char(char):
-            if not (piece.isalnum() and piece != "_"):
-                piece = " "
-            if piece == " " and (not folded or folded[-1] == " "):
-                continue
-            folded.append(piece)
-            origin.append(position)
+    pending = -1  # where a separating space began, if one is owed before the next letter
+
+    def emit(piece: str, offsets) -> None:
+        nonlocal pending
+        if pending >= 0 and folded:
+            folded.append(" ")
+            origin.append(pending)
+        pending = -1
+        folded.append(piece)
+        origin.extend(offsets)
+
+    def fold_slowly(first: int, last: int) -> None:
+        nonlocal pending
+        for index in range(first, last):
+            for char in _folded_char(text[index]):
+                if char == " ":
+                    pending = index if pending < 0 else pending
+                else:
+                    emit(char, (index,))
+
+    position = 0
+    for run in _ASCII_RUN.finditer(text):
+        fold_slowly(position, run.start())
+        gap = run.start()
+        for word in _ASCII_WORD.finditer(text, run.start(), run.end()):
+            if word.start() > gap and pending < 0:
+                pending = gap
+            if word.group(0) == "&":  # " and ", its spaces where the "&" is
+                pending = word.start() if pending < 0 else pending
+                emit("and", (word.start(),) * 3)
+                pending = word.start()
+            else:
+                emit(word.group(0).lower(), range(word.start(), word.end()))
+            gap = word.end()
+        if run.end() > gap and pending < 0:
+            pending = gap
+        position = run.end()
+    fold_slowly(position, len(text))
+    if pending >= 0 and folded:
+        folded.append(" ")
+        origin.append(pending)
     return "".join(folded), origin
 
 
@@ -119,6 +169,8 @@ def _fold_char(char: str) -> str:
     char = unicodedata.normalize("NFKC", char)
     if char == "\u200c":  # zero-width non-joiner separates words in Persian script
         return " "
+    if char == "&":  # as normalize folds it: "Jammu & Kashmir" is "Jammu and Kashmir"
+        return " and "
     if _ARABIC.match(char):
         return _ARABIC_MARKS.sub("", char.translate(_ARABIC_FOLD))
     return (char if char.isascii() else unidecode(char)).lower()

@@ -38,15 +38,16 @@ PLACE_COLUMN = "place"
 #: Optional context columns used to choose between same-named places.
 COUNTRY_COLUMN = "country"
 PROVINCE_COLUMN = "admin1"
+DISTRICT_COLUMN = "admin2"
 DATE_COLUMN = "event_date"
 
-#: Fuzzy matches scoring at least this (0-100, rapidfuzz token_sort_ratio) are accepted;
-#: between FUZZY_LOOSE_CUTOFF and this, only when the consonants agree (transliterations).
-FUZZY_CUTOFF = 93.0
-FUZZY_LOOSE_CUTOFF = 80.0
+#: A corrected spelling (phonetic form equal, or one or two edits away) is taken only when its
+#: similarity to the name (0-100, rapidfuzz ratio) reaches this floor: below it, on real names,
+#: corrections are more often another place than the one meant (benchmarks/realnames.py).
+FUZZY_FLOOR = 85.0
 #: Two candidates whose scores differ by less than this, and that lie farther apart than
-#: AMBIGUOUS_KM, make the row "ambiguous" (the better one is still used).
-AMBIGUOUS_MARGIN = 0.08
+#: AMBIGUOUS_KM, make the row "ambiguous" (the better one is still used, ``runner_up`` names the other).
+AMBIGUOUS_MARGIN = 0.1
 AMBIGUOUS_KM = 25.0
 
 #: Radius (km) a precision code stands for when drawn on the map: 1 point, 2 district or

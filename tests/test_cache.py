@@ -92,15 +92,25 @@ def test_a_folder_that_cannot_be_made_costs_speed_not_results(tmp_path, monkeypa
     assert build.calls == 2
 
 
-def test_the_cached_gazetteer_keys_equal_a_fresh_build(cache_dir):
-    from geomap.geocode import _build_keys, _gazetteer_keys
+def test_a_name_index_for_other_code_is_rebuilt_once_through_the_cache(cache_dir, monkeypatch):
+    from geomap import datasets, gazindex
 
-    _gazetteer_keys()  # builds and stores
-    stored, fresh = _gazetteer_keys(), _build_keys()
-    assert list(cache_dir.glob("gazetteer-keys-*.npz"))
-    assert stored[0] == fresh[0] and stored[4] == fresh[4]
-    for left, right in zip(stored[1:4], fresh[1:4], strict=True):
-        np.testing.assert_array_equal(left, right)
+    # As if normalize.py had changed since `make data`: the shipped index no longer fits.
+    monkeypatch.setattr(gazindex, "INDEX_VERSION", gazindex.INDEX_VERSION + 1000)
+    builds = []
+    real_build = gazindex.build
+    monkeypatch.setattr(gazindex, "build", lambda *a: builds.append(1) or real_build(*a))
+    try:
+        datasets.gazetteer_index.cache_clear()
+        first = datasets.gazetteer_index()
+        datasets.gazetteer_index.cache_clear()
+        second = datasets.gazetteer_index()
+    finally:
+        datasets.gazetteer_index.cache_clear()
+    assert len(builds) == 1 and list(cache_dir.glob("gazetteer-index-*.npz"))
+    assert first.keys == second.keys
+    np.testing.assert_array_equal(first.rows, second.rows)
+    np.testing.assert_array_equal(first.form_keys, second.form_keys)
 
 
 MARKER_CODE = "import pathlib; pathlib.Path({path!r}).write_text('ran')"
@@ -130,7 +140,7 @@ def test_hostile_pickles_in_place_of_every_entry_run_nothing(cache_dir, tmp_path
     _clear_process_caches()
     before = run()
     entries = [p for p in cache_dir.iterdir() if not p.name.startswith(".")]
-    assert {p.name.split("-")[0] for p in entries} >= {"gazetteer", "cell", "extract"}
+    assert {p.name.split("-")[0] for p in entries} >= {"cell", "extract"}
     marker = tmp_path / "marker"
     for entry in entries:
         entry.write_bytes(pickle.dumps(_Payload(marker)))

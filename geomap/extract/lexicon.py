@@ -40,7 +40,8 @@ malian chadian nigerien cameroonian angolan zimbabwean zambian mozambican malawi
 south african brazilian brazilians argentine argentinian chilean peruvian colombian venezuelan venezuelans
 ecuadorian bolivian paraguayan uruguayan cuban cubans haitian dominican jamaican guatemalan honduran salvadoran
 nicaraguan panamanian costa rican puerto rican new zealander kiwi icelandic maltese cypriot estonian latvian
-lithuanian slovenian macedonian montenegrin moldovan kurdish kurds yazidi sunni shia shiite
+lithuanian slovenian macedonian montenegrin moldovan kurdish kurds yazidi sunni sunnis shia shiite shiites
+sikh sikhs hindu hindus muslim muslims christian christians taliban
 """)
 
 #: Words that are never a place name in English prose, whatever a gazetteer says: "We" is not Huế,
@@ -130,7 +131,7 @@ january february march april may june july august september october november dec
 monday tuesday wednesday thursday friday saturday sunday
 """)
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|into|across|towards?|outside|inside|via|through|around"
-                             r"|between|neighbouring|neighboring|visited|entered|reached|bordering)\s+(?:the\s+)?$",
+                             r"|between|neighbouring|neighboring|visited|entered|reached|bordering)\s+$",
                              re.IGNORECASE)
 
 #: Lower-case particles allowed inside a multi-word place name ("Bagh-e Bala", "Dera Ismail Khan").
@@ -188,9 +189,12 @@ REGIONS = [
     # "Afghanistan-Pakistan border" is not here: a compound is its two countries, and its event is at the border.
     (BORDER_PLACE, "Durand Line|ډیورنډ کرښه|دیورند|ڈیورنڈ لائن|خط دیورند|ډيورنډ", "border", "", None, None, 3,
      "the border line itself: geomap does not put one point on it"),
-    ("Tribal Areas", "Federally Administered Tribal Areas|Tribal Districts|Merged Districts|قبائلی اضلاع|قبائلی علاقے",
-     "region", "PK", None, None, 3, "the former FATA, now districts of Khyber Pakhtunkhwa: not placed"),
 ]
+
+#: Names border news uses for places of the gazetteer, by gazetteer id, each taken as that place's own name (so
+#: everyday words in it need no further evidence): the former FATA, now districts of Khyber Pakhtunkhwa.
+ALIASES = {"natural-earth:PK.TA": ("Tribal Areas", "Tribal Districts", "Merged Districts", "قبائلی اضلاع",
+                                   "قبائلی علاقے")}
 
 # --- Arabic script (Urdu, Dari, Pashto) --------------------------------------------------------
 
@@ -233,10 +237,10 @@ ARABIC_STOPWORDS = _folded("""
 صوبے اہلکار جوان مذاکرات جنگ بندی دن رات روز
 در از به با که و این آن را است بود شد شده کرد کردند گفت گفته می های برای پس سال ماه مرز مرزی نیروها نیروهای حمله حملات
 انفجار درگیری کشته زخمی ولسوالی ولایت قریه یکشنبه دوشنبه سه شنبه چهارشنبه پنجشنبه جمعه شنبه حمل ثور جوزا سرطان اسد
-سنبله میزان عقرب قوس جدی دلو حوت امنیتی سخنگوی وزارت دفاع داخله گذرگاه بندر امارت اسلامی منطقه شهر سرباز سربازان
+سنبله میزان عقرب قوس جدی دلو حوت امنیتی سخنگوی وزارت دفاع داخله گذرگاه بندر امارت اسلامی منطقه شهر سرباز سربازان دور
 په کې د او له ته چې دا هغه یو دوه درې شو شول شوي وو وه کړ کړې وویل ویلي سره پر تر وروسته پوله ځواکونه برید بریدونه
 چاودنه نښته نښتې ووژل وژل مړه ټپيان ټپي ولسوالۍ کلی وری غویی غبرگولی چنگاښ زمری وږی تله لړم لیندۍ مرغومی سلواغه
-کب ورځ کال میاشت اونۍ سیمه ښار ولایت امنیتي سرتېري سرتیري وسله وال
+کب ورځ کال میاشت اونۍ سیمه ښار ولایت امنیتي سرتېري سرتیري وسله وال امله
 """)
 
 #: Kind words written before a name: "ضلع کرم" (Kurram district), "ولسوالی سپین بولدک", "ولایت خوست".

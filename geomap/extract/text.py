@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-
-from geomap.normalize import _fold_char
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A line ending like this closes its sentence even without a blank line after it; other
@@ -173,60 +170,3 @@ def capitalised_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
         else:
             runs.append([word.start(), word.end()])
     return [(s, e) for s, e in runs]
-
-
-_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
-
-
-@lru_cache(maxsize=4096)
-def _folded_char(char: str) -> str:
-    return "".join(piece if piece.isalnum() and piece != "_" else " " for piece in _fold_char(char))
-
-
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """:func:`geomap.normalize.fold_with_offsets`, the same output, with runs of ASCII folded a word at a time.
-
-    News text is mostly ASCII: folding it character by character in Python was most of the
-    time a long report took. Characters outside ASCII go through the same per-character fold.
-    """
-    folded: list[str] = []
-    origin: list[int] = []
-    pending = -1  # where a separating space began, if one is owed before the next letter
-
-    def emit(piece: str, offsets) -> None:
-        nonlocal pending
-        if pending >= 0 and folded:
-            folded.append(" ")
-            origin.append(pending)
-        pending = -1
-        folded.append(piece)
-        origin.extend(offsets)
-
-    position = 0
-    for run in _ASCII_RUN.finditer(text):
-        for index in range(position, run.start()):
-            for char in _folded_char(text[index]):
-                if char == " ":
-                    pending = index if pending < 0 else pending
-                else:
-                    emit(char, (index,))
-        gap = run.start()
-        for word in _ASCII_WORD.finditer(text, run.start(), run.end()):
-            if word.start() > gap and pending < 0:
-                pending = gap
-            emit(word.group(0).lower(), range(word.start(), word.end()))
-            gap = word.end()
-        if run.end() > gap and pending < 0:
-            pending = gap
-        position = run.end()
-    for index in range(position, len(text)):
-        for char in _folded_char(text[index]):
-            if char == " ":
-                pending = index if pending < 0 else pending
-            else:
-                emit(char, (index,))
-    if pending >= 0 and folded:
-        folded.append(" ")
-        origin.append(pending)
-    return "".join(folded), origin

@@ -68,7 +68,7 @@ def crossings() -> list[dict]:
 
 @lru_cache(maxsize=1)
 def districts() -> list[dict]:
-    """District seats (points: no district polygons are bundled), with their other names."""
+    """District centres (a point per district polygon), with their other names."""
     table = datasets.districts()
     alts = _gazetteer_alt_names()
     return [{"name": r.district, "province": r.province, "lat": round(r.latitude, 4), "lon": round(r.longitude, 4),
