@@ -12,9 +12,9 @@ than reading it.
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
+
+from geomap.compiled import nogil
 
 _QUOTE, _LF, _CR = 34, 10, 13
 
@@ -68,14 +68,6 @@ def _scan(data, start, block, delimiter, quoted, cuts, counts):  # pragma: no co
     return blocks + 1, quote_at if state == 2 else -1
 
 
-@cache
-def _compiled():
-    import numba
-
-    try:  # a cache beside the module saves the compile (~1 s) in later processes
-        return numba.njit(nogil=True, cache=True)(_scan)
-    except RuntimeError:  # nowhere writable to cache: compile in each process instead
-        return numba.njit(nogil=True)(_scan)
 
 
 def scan(data: np.ndarray, start: int, block: int, delimiter: int, quoted: bool) -> tuple[np.ndarray, np.ndarray, int]:
@@ -103,7 +95,7 @@ def scan(data: np.ndarray, start: int, block: int, delimiter: int, quoted: bool)
     most = (len(data) - start) // max(1, block) + 2
     cuts = np.zeros(most, dtype=np.int64)
     counts = np.zeros(most, dtype=np.int64)
-    used, open_at = _compiled()(data, int(start), int(block), int(delimiter), bool(quoted), cuts, counts)
+    used, open_at = nogil(_scan)(data, int(start), int(block), int(delimiter), bool(quoted), cuts, counts)
     return cuts[:used], counts[:used], int(open_at)
 
 

@@ -38,18 +38,80 @@ def from_region(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def distance_km(lon1, lat1, lon2, lat2) -> np.ndarray:
-    """Geodesic distance in km between paired points (arrays broadcast)."""
+    """Geodesic distance in km between paired points (arrays broadcast).
+
+    Up to :data:`COMPILED_ABOVE` pairs are solved by :meth:`pyproj.Geod.inv` (Karney's method);
+    more by Vincenty's inverse formula compiled with numba, 5-10 times quicker a pair. The two
+    agree to a tenth of a millimetre (``tests/test_geodesy.py``); the few pairs for which Vincenty
+    does not converge (nearly antipodal points) are handed to pyproj.
+    """
     lon1, lat1, lon2, lat2 = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (lon1, lat1, lon2, lat2)))
     shape = lon1.shape
-    lon1, lat1, lon2, lat2 = (a.ravel() for a in (lon1, lat1, lon2, lat2))
+    lon1, lat1, lon2, lat2 = (np.ascontiguousarray(a.ravel()) for a in (lon1, lat1, lon2, lat2))
     metres = np.empty(lon1.shape)
+    if len(metres) > COMPILED_ABOVE:
+        from geomap.compiled import nogil
 
-    def part(rows: slice) -> None:
-        metres[rows] = GEOD.inv(lon1[rows], lat1[rows], lon2[rows], lat2[rows])[2]
+        kernel = nogil(_vincenty_metres)
 
-    # pyproj solves geodesics without holding the GIL: large inputs use every core.
+        def part(rows: slice) -> None:
+            kernel(lon1[rows], lat1[rows], lon2[rows], lat2[rows], metres[rows])
+    else:
+        def part(rows: slice) -> None:
+            metres[rows] = GEOD.inv(lon1[rows], lat1[rows], lon2[rows], lat2[rows])[2]
+
+    # Both release the GIL: large inputs use every core.
     in_parallel(part, len(metres))
+    stuck = np.flatnonzero(np.isnan(metres) & np.isfinite(lon1) & np.isfinite(lat1) & np.isfinite(lon2)
+                           & np.isfinite(lat2))
+    if len(stuck):
+        metres[stuck] = GEOD.inv(lon1[stuck], lat1[stuck], lon2[stuck], lat2[stuck])[2]
     return metres.reshape(shape) / 1000.0
+
+
+#: Above this many pairs :func:`distance_km` uses the compiled solver (loading it costs ~50 ms).
+COMPILED_ABOVE = 50_000
+
+
+def _vincenty_metres(lon1, lat1, lon2, lat2, out):  # pragma: no cover - compiled by numba
+    """Vincenty's inverse solution on WGS84, metres; NaN where it does not converge (or an input is NaN)."""
+    a, f = 6378137.0, 1 / 298.257223563
+    b = a * (1 - f)
+    ab = (a * a - b * b) / (b * b)
+    for i in range(len(out)):
+        out[i] = np.nan
+        if not (np.isfinite(lon1[i]) and np.isfinite(lat1[i]) and np.isfinite(lon2[i]) and np.isfinite(lat2[i])):
+            continue
+        big_l = np.radians(lon2[i] - lon1[i])
+        u1 = np.arctan((1 - f) * np.tan(np.radians(lat1[i])))
+        u2 = np.arctan((1 - f) * np.tan(np.radians(lat2[i])))
+        sin_u1, cos_u1, sin_u2, cos_u2 = np.sin(u1), np.cos(u1), np.sin(u2), np.cos(u2)
+        lam = big_l
+        for _ in range(100):
+            sin_lam, cos_lam = np.sin(lam), np.cos(lam)
+            cross = cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam
+            sin_sigma = np.sqrt((cos_u2 * sin_lam) ** 2 + cross * cross)
+            if sin_sigma == 0.0:  # the same point
+                out[i] = 0.0
+                break
+            cos_sigma = sin_u1 * sin_u2 + cos_u1 * cos_u2 * cos_lam
+            sigma = np.arctan2(sin_sigma, cos_sigma)
+            sin_alpha = cos_u1 * cos_u2 * sin_lam / sin_sigma
+            cos_sq_alpha = 1 - sin_alpha * sin_alpha
+            cos_2sm = cos_sigma - 2 * sin_u1 * sin_u2 / cos_sq_alpha if cos_sq_alpha != 0.0 else 0.0
+            c = f / 16 * cos_sq_alpha * (4 + f * (4 - 3 * cos_sq_alpha))
+            previous = lam
+            lam = big_l + (1 - c) * f * sin_alpha * (
+                sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm * cos_2sm)))
+            if abs(lam - previous) < 1e-12:
+                u_sq = cos_sq_alpha * ab
+                big_a = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
+                big_b = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
+                delta = big_b * sin_sigma * (cos_2sm + big_b / 4 * (
+                    cos_sigma * (-1 + 2 * cos_2sm * cos_2sm)
+                    - big_b / 6 * cos_2sm * (-3 + 4 * sin_sigma * sin_sigma) * (-3 + 4 * cos_2sm * cos_2sm)))
+                out[i] = b * big_a * (sigma - delta)
+                break
 
 
 def in_parallel(work, rows: int, chunk: int = 100_000) -> None:

@@ -15,10 +15,9 @@ hold the nearest segment: loading the compiled walk (~1 s) would cost more than 
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
+from geomap.compiled import nogil
 from geomap.geodesy import in_parallel
 
 #: Segments in one leaf run of the tree.
@@ -29,16 +28,6 @@ FAN_OUT = 8
 SCAN_BELOW = 1_000
 #: Points handed to one thread at a time.
 _CHUNK = 50_000
-
-
-@cache
-def _compiled_walk():
-    import numba  # ~0.5 s to import: only when a walk is needed
-
-    try:  # a cache beside the module, or in the user's cache folder, saves ~2 s per process
-        return numba.njit(nogil=True, cache=True)(_walk)
-    except RuntimeError:  # nowhere writable to cache: compile in each process instead
-        return numba.njit(nogil=True)(_walk)
 
 
 class SegmentTree:
@@ -78,7 +67,7 @@ class SegmentTree:
         points = np.ascontiguousarray(np.asarray(points, dtype=float) - self._origin)
         segment = np.empty(len(points), dtype=np.int64)
         fraction = np.empty(len(points))
-        walk = _compiled_walk()
+        walk = nogil(_walk)
 
         def run(part: slice) -> None:
             walk(points[part], self._start, self._step, self._step_sq, self._centres, self._radii, self._offsets,
