@@ -34,6 +34,7 @@ GEOCODE_COLUMNS = [
     "latitude", "longitude", "geo_precision", "gazetteer_id", "gazetteer_name", "feature_kind",
     "match_score", "geocode_confidence", "geocode_status", "runner_up",
 ]
+_NUMERIC_COLUMNS = {"latitude", "longitude", "geo_precision", "match_score", "geocode_confidence"}
 
 _KINDS = ["capital", "city", "town", "village", "neighbourhood", "province", "district", "tehsil", "region", "valley",
           "crossing", "pass", "post", "country"]
@@ -150,46 +151,40 @@ def geocode(incidents: pd.DataFrame, place_column: str | None = None, country_co
 
     out = incidents.copy()
     given = _given_mask(out) if has_coords else np.zeros(len(out), dtype=bool)
+    # Only rows without coordinates are looked up, each distinct (place, country, province, district) once;
+    # when every row has coordinates the gazetteer is not even loaded.
+    todo = np.flatnonzero(~given)
+    pending = out.iloc[todo]
     queries = pd.DataFrame({
-        "place": out[place_column] if place_column in out else pd.Series("", index=out.index),
-        "country": _context(out, country_column),
-        "province": _context(out, province_column),
-        "district": _context(out, district_column),
+        "place": pending[place_column] if place_column in pending else pd.Series("", index=pending.index),
+        "country": _context(pending, country_column),
+        "province": _context(pending, province_column),
+        "district": _context(pending, district_column),
     }).fillna("")
     queries["place"] = queries["place"].astype(str)
-    # Each distinct (place, country, province, district) is resolved once; rows with coordinates are not looked up.
-    query = _combined_codes(queries)
-    query[given] = -1
-    repeat, distinct = pd.factorize(query)
+    repeat, _ = pd.factorize(_combined_codes(queries))
     first = np.unique(repeat, return_index=True)[1]  # codes number distinct queries in order of first row
-    wanted = distinct >= 0
-    unique = queries.iloc[first[wanted]]
+    unique = queries.iloc[first]
     resolved = resolve(unique["place"].tolist(), unique["country"].tolist(), unique["province"].tolist(),
-                       unique["district"].tolist())
-    slot = np.full(len(distinct), -1, dtype=np.int64)
-    slot[wanted] = np.arange(wanted.sum())
-    looked_up = resolved.reset_index(drop=True).reindex(slot[repeat])  # -1 (given rows): all empty
-    looked_up.index = out.index
+                       unique["district"].tolist()) if len(unique) else pd.DataFrame(columns=GEOCODE_COLUMNS)
+    looked_up = resolved.reset_index(drop=True).iloc[repeat]
 
+    # Rows with coordinates keep them, with status "given", no score, and their own precision (else 1: exact).
+    precision = (pd.to_numeric(out["geo_precision"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                 if "geo_precision" in out else np.ones(len(out)))
+    given_value = {"geocode_status": "given", "geo_precision": precision[given], "match_score": np.nan,
+                   "geocode_confidence": np.nan}
     for column in GEOCODE_COLUMNS:
+        numeric = column in _NUMERIC_COLUMNS
+        values = np.full(len(out), np.nan if numeric else "", dtype=float if numeric else object)
+        found = looked_up[column]
+        values[todo] = (pd.to_numeric(found).to_numpy(dtype=float, na_value=np.nan) if numeric
+                        else found.to_numpy(dtype=object))
         if column in ("latitude", "longitude") and has_coords:
-            existing = pd.to_numeric(out[column], errors="coerce")
-            out[column] = np.where(given, existing, looked_up[column])
-        else:
-            out[column] = looked_up[column]
-    out.loc[given, "geocode_status"] = "given"
-    out.loc[given, ["match_score", "geocode_confidence"]] = np.nan
-    if "geo_precision" in incidents.columns:
-        out.loc[given, "geo_precision"] = pd.to_numeric(incidents.loc[given, "geo_precision"], errors="coerce")
-    else:
-        out.loc[given, "geo_precision"] = 1
-    for column in ("gazetteer_id", "gazetteer_name", "feature_kind", "runner_up"):
-        out.loc[given, column] = out.loc[given, column].where(out.loc[given, column].notna(), "")
-    out["latitude"] = pd.to_numeric(out["latitude"])
-    out["longitude"] = pd.to_numeric(out["longitude"])
-    out["geo_precision"] = pd.to_numeric(out["geo_precision"]).astype("Int8")
-    out["match_score"] = pd.to_numeric(out["match_score"])
-    out["geocode_confidence"] = pd.to_numeric(out["geocode_confidence"])
+            values[given] = pd.to_numeric(out[column], errors="coerce").to_numpy(dtype=float)[given]
+        elif column not in ("latitude", "longitude"):
+            values[given] = given_value.get(column, "")
+        out[column] = pd.array(values, dtype="Int8") if column == "geo_precision" else values
     return out
 
 
