@@ -52,15 +52,15 @@ def check(lat, lon, country=None, admin1=None) -> tuple[np.ndarray, np.ndarray, 
         Latitude, longitude (NaN where dropped) and the note per row (see :data:`NOTES`).
     """
     lat_text = pd.Series(lat, dtype="string") if not isinstance(lat, pd.Series) else lat
-    lat = pd.to_numeric(lat_text, errors="coerce").to_numpy(dtype=float, copy=True)
-    lon = pd.to_numeric(pd.Series(lon) if not isinstance(lon, pd.Series) else lon,
-                        errors="coerce").to_numpy(dtype=float, copy=True)
+    lat = _numbers(lat_text)
+    lon = _numbers(pd.Series(lon) if not isinstance(lon, pd.Series) else lon)
     note = np.full(len(lat), "", dtype=object)
 
-    text = lat_text.astype("string").str.strip().str.lower()
-    given = (text.notna() & ~text.isin(EMPTY_TOKENS)).to_numpy(dtype=bool)
     finite = np.isfinite(lat) & np.isfinite(lon)
-    note[given & ~finite] = "not finite"
+    unread = np.flatnonzero(~finite)  # only these need their text looked at: a value, or "no value"?
+    text = lat_text.iloc[unread].astype("string").str.strip().str.lower()
+    given = (text.notna() & ~text.isin(EMPTY_TOKENS)).to_numpy(dtype=bool)
+    note[unread[given]] = "not finite"
 
     impossible = finite & (np.abs(lat) > 90) & (np.abs(lon) <= 90)
     exchangeable = finite & (np.abs(lat) <= 90) & (np.abs(lon) <= 90) & (lat != lon)
@@ -80,6 +80,24 @@ def check(lat, lon, country=None, admin1=None) -> tuple[np.ndarray, np.ndarray, 
     lat[bad | ~finite] = np.nan
     lon[bad | ~finite] = np.nan
     return lat, lon, note
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """The values as floats (NaN where not a number), a new array.
+
+    Text columns held in Arrow are parsed by Arrow (many times quicker); a column with any value
+    Arrow does not read as a number (spaces around it, a comma) goes through pandas, which is
+    more forgiving.
+    """
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            return pc.cast(pa.array(values.array), pa.float64()).to_numpy(zero_copy_only=False) + 0.0
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True) + 0.0
 
 
 def _inside(lat: np.ndarray, lon: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
