@@ -9,6 +9,7 @@ countries; where a district polygon's province is not the point's, the province 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -68,30 +69,71 @@ def join(incidents: pd.DataFrame) -> pd.DataFrame:
     lat = pd.to_numeric(out["latitude"], errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat)
 
-    numeric = ("border_distance_km", "border_position_km", "crossing_distance_km")
-    measured = [c for c in JOIN_COLUMNS if c != "disagreement"]
-    result = {c: np.full(len(out), np.nan, dtype=float if c in numeric else object) for c in measured}
-    if ok.any():
-        # Exports repeat places (a district seat, a town) many times: each distinct point is measured once.
-        repeat, distinct = pd.factorize(lon[ok] + 1j * lat[ok])
-        located = _measure(distinct.real, distinct.imag)
-        for column in measured:
-            result[column][ok] = located[column][repeat]
-    for column in measured:
-        out[column] = np.round(result[column], 3) if column in numeric else result[column]
-    out["district_approximate"] = out["district_approximate"].astype("boolean")
+    # Exports repeat places (a district seat, a town) many times: each distinct point is measured once.
+    repeat, distinct = pd.factorize(lon[ok] + 1j * lat[ok])
+    located = _measure(distinct.real, distinct.imag)
+    columns = {}
+    for column in JOIN_COLUMNS[:-1]:
+        value = located[column]
+        if isinstance(value, _Labels):  # text: positions in a small table of names, -2 for rows not located
+            positions = np.full(len(out), -2, dtype=np.int64)
+            positions[ok] = value.positions[repeat]
+            columns[column] = value.names.text(positions)
+        elif isinstance(value, _Flags):
+            flags, known = np.zeros(len(out), dtype=bool), np.zeros(len(out), dtype=bool)
+            flags[ok], known[ok] = value.values[repeat], value.known[repeat]
+            columns[column] = pd.arrays.BooleanArray(flags, ~known)
+        else:
+            numbers = np.full(len(out), np.nan)
+            numbers[ok] = np.round(value[repeat], 3)
+            columns[column] = numbers
+    out = pd.concat([out.drop(columns=[c for c in JOIN_COLUMNS if c in out]),
+                     pd.DataFrame(columns, index=out.index)], axis=1)
     out["disagreement"] = disagreement(out)
     return _with_uncertainty(out)
 
 
+class _Names:
+    """A small table of names, turned into a text column by position without a Python string per row."""
+
+    def __init__(self, names) -> None:
+        import pyarrow as pa
+
+        # Position -1 is "" (located, but in no such unit); -2 is missing (not located).
+        self.names = np.asarray(list(names), dtype=object)
+        self._table = pa.array([*map(str, self.names), ""], type=pa.large_string())
+
+    def text(self, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        import pyarrow as pa
+
+        index = np.where(positions == -1, len(self.names), positions)
+        taken = self._table.take(pa.array(index, mask=positions < -1))
+        return pd.array(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+@dataclass(frozen=True)
+class _Labels:
+    names: _Names
+    positions: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Flags:
+    values: np.ndarray
+    known: np.ndarray
+
+
 def _with_uncertainty(frame: pd.DataFrame) -> pd.DataFrame:
-    precision = pd.to_numeric(frame["geo_precision"], errors="coerce") if "geo_precision" in frame else None
-    radius = (precision.map(settings.PRECISION_RADIUS_KM) if precision is not None
-              else pd.Series(np.nan, index=frame.index))
-    located = frame["border_distance_km"].notna()
-    radius = radius.where(~located | radius.notna(), settings.PRECISION_RADIUS_KM[1])
-    frame["uncertainty_km"] = radius.astype(float)
-    frame["side_uncertain"] = (frame["border_distance_km"] < radius).astype("boolean").where(located, pd.NA)
+    radius = np.full(len(frame), np.nan)
+    if "geo_precision" in frame:
+        precision = pd.to_numeric(frame["geo_precision"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        for level, km in settings.PRECISION_RADIUS_KM.items():
+            radius[precision == level] = km
+    distance = frame["border_distance_km"].to_numpy(dtype=float, na_value=np.nan)
+    located = ~np.isnan(distance)
+    radius[located & np.isnan(radius)] = settings.PRECISION_RADIUS_KM[1]
+    frame["uncertainty_km"] = radius
+    frame["side_uncertain"] = pd.arrays.BooleanArray(located & (distance < radius), ~located)
     return frame
 
 
@@ -105,23 +147,35 @@ def _check_coordinates(frame: pd.DataFrame) -> None:
                          "expected WGS84 degrees, latitude -90..90 and longitude -180..180")
 
 
-def _measure(lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray]:
+def _measure(lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray | _Labels]:
     border = datasets.border_index().measure(lon, lat)
-    admin = locate_admin(lon, lat, datasets.countries(), datasets.provinces(), datasets.world())
-    crossing, crossing_km = nearest_place(lon, lat, datasets.crossings())
-    units = locate_units(lon, lat, admin["province_code"].to_numpy(), datasets.admin_units())
+    provinces, units, crossings = datasets.provinces(), datasets.admin_units(), datasets.crossings()
+    side, province = _admin_positions(lon, lat, datasets.countries(), provinces, datasets.world())
+    crossing, crossing_km = _nearest_place(lon, lat, crossings)
+    code = _table(provinces, "province_code")
+    unit, approximate = _unit_positions(lon, lat, province, code.names, units)
     return {
-        "side": admin["side"].to_numpy(),
+        "side": side,
         "border_distance_km": border.distance_km,
         "border_position_km": border.position_km,
-        "nearest_crossing": crossing,
+        "nearest_crossing": _Labels(_table(crossings, "name"), crossing),
         "crossing_distance_km": crossing_km,
-        "province": admin["province"].to_numpy(),
-        "province_code": admin["province_code"].to_numpy(),
-        "district": units["district"].to_numpy(),
-        "tehsil": units["tehsil"].to_numpy(),
-        "district_approximate": units["district_approximate"].to_numpy(),
+        "province": _Labels(_table(provinces, "province"), province),
+        "province_code": _Labels(code, province),
+        "district": _Labels(_table(units, "district"), unit),
+        "tehsil": _Labels(_table(units, "tehsil"), unit),
+        "district_approximate": _Flags(approximate, unit >= 0),
     }
+
+
+_TABLES: dict[tuple[int, str], tuple] = {}
+
+
+def _table(frame: pd.DataFrame, column: str) -> _Names:
+    key = (id(frame), column)
+    if key not in _TABLES:  # the frame is kept with its table, so its id stays its own
+        _TABLES[key] = (frame, _Names(frame[column].fillna("").to_numpy(dtype=object)))
+    return _TABLES[key][1]
 
 
 def locate_admin(lon: np.ndarray, lat: np.ndarray, countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame,
@@ -133,30 +187,59 @@ def locate_admin(lon: np.ndarray, lat: np.ndarray, countries: gpd.GeoDataFrame, 
     (Natural Earth) leave a sliver of the OSM country uncovered, the nearest province of
     that country is used.
     """
+    side, province = _admin_positions(lon, lat, countries, provinces, others)
+    return pd.DataFrame({"side": side.names.text(side.positions),
+                         "province": _table(provinces, "province").text(province),
+                         "province_code": _table(provinces, "province_code").text(province)})
+
+
+def _admin_positions(lon: np.ndarray, lat: np.ndarray, countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame,
+                     others: gpd.GeoDataFrame | None = None) -> tuple[_Labels, np.ndarray]:
+    """:func:`locate_admin` as positions: the side, and each point's row in ``provinces`` (-1: none)."""
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
-    in_province = containing(lon, lat, provinces.geometry.to_numpy())
-    hit = in_province >= 0
-    side = np.full(len(lon), "", dtype=object)
-    province = np.full(len(lon), "", dtype=object)
-    code = np.full(len(lon), "", dtype=object)
-    side[hit] = provinces["country"].to_numpy(dtype=object)[in_province[hit]]
-    province[hit] = provinces["province"].to_numpy(dtype=object)[in_province[hit]]
-    code[hit] = provinces["province_code"].to_numpy(dtype=object)[in_province[hit]]
+    sides = _sides(provinces, countries, others)
+    province = containing(lon, lat, provinces.geometry.to_numpy())
+    hit = province >= 0
+    side = np.full(len(lon), -1, dtype=np.int64)
+    side[hit] = sides.province_side[province[hit]]
     rest = np.flatnonzero(~hit)
     if len(rest):
         in_country = containing(lon[rest], lat[rest], countries.geometry.to_numpy())
-        side[rest] = np.where(in_country >= 0, countries["iso2"].to_numpy(dtype=object)[in_country], "")
+        side[rest] = np.where(in_country >= 0, sides.country_side[np.maximum(in_country, 0)], -1)
         if others is not None:
             outside = rest[in_country < 0]
             in_other = containing(lon[outside], lat[outside], others.geometry.to_numpy())
-            side[outside] = np.where(in_other >= 0, others["iso2"].to_numpy(dtype=object)[in_other], "")
+            side[outside] = np.where(in_other >= 0, sides.other_side[np.maximum(in_other, 0)], -1)
         sliver = rest[in_country >= 0]
         for country in ("AF", "PK"):
-            mine = sliver[side[sliver] == country]
+            mine = sliver[sides.names.names[side[sliver]] == country]
             if len(mine):
-                province[mine], code[mine] = _nearest_province(lon[mine], lat[mine], provinces, country)
-    return pd.DataFrame({"side": side, "province": province, "province_code": code})
+                province[mine] = _nearest_province(lon[mine], lat[mine], provinces, country)
+    return _Labels(sides.names, side), province
+
+
+@dataclass(frozen=True)
+class _Sides:
+    names: _Names  # every ISO2 code a point can get
+    province_side: np.ndarray  # position in names of each province's country, each country's, each other's
+    country_side: np.ndarray
+    other_side: np.ndarray
+
+
+_SIDES: dict[tuple, tuple] = {}
+
+
+def _sides(provinces: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, others: gpd.GeoDataFrame | None) -> _Sides:
+    key = (id(provinces), id(countries), id(others))
+    if key not in _SIDES:  # the frames are kept with their table, so their ids stay theirs
+        codes = [provinces["country"].to_numpy(dtype=object), countries["iso2"].to_numpy(dtype=object),
+                 others["iso2"].to_numpy(dtype=object) if others is not None else np.array([], dtype=object)]
+        names = pd.unique(np.concatenate(codes))
+        where = {name: position for position, name in enumerate(names)}
+        positions = [np.array([where[c] for c in part], dtype=np.int64) for part in codes]
+        _SIDES[key] = (provinces, countries, others, _Sides(_Names(names), *positions))
+    return _SIDES[key][-1]
 
 
 def containing(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray, cell: float | None = None) -> np.ndarray:
@@ -168,21 +251,35 @@ def containing(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray, cell: flo
     The rest, near an edge or outside the grid, are tested against prepared polygons, each
     only for the points inside its bounding box.
     """
-    found = _cell_grid(polygons, cell or _GRID_CELL).lookup(lon, lat)
+    grid = _cell_grid(polygons, cell or _GRID_CELL)
+    found, cells = grid.lookup(lon, lat)
     todo = np.flatnonzero(found == _UNKNOWN)
-    todo_lon, todo_lat = lon[todo], lat[todo]
-    for position, polygon in enumerate(polygons):
-        if polygon is None or polygon.is_empty or len(todo) == 0:
-            continue
-        west, south, east, north = polygon.bounds
-        candidates = np.flatnonzero((todo_lon >= west) & (todo_lon <= east) & (todo_lat >= south)
-                                    & (todo_lat <= north) & (found[todo] == _UNKNOWN))
-        if len(candidates) == 0:
-            continue
-        shapely.prepare(polygon)
-        inside = candidates[shapely.contains_xy(polygon, todo_lon[candidates], todo_lat[candidates])]
-        found[todo[inside]] = position
-    found[found == _UNKNOWN] = -1
+    if len(todo) == 0:
+        found[found == _UNKNOWN] = -1
+        return found
+    # Candidate (point, polygon) pairs: the polygons that touch the point's cell, or for a point
+    # outside the grid those whose bounding box holds it. Each polygon then tests its own candidates,
+    # prepared; where two polygons hold a point, the first one counts.
+    in_grid = cells[todo] >= 0
+    near = todo[in_grid]
+    first, count = grid.start[cells[near]], np.diff(grid.start)[cells[near]]
+    point = np.repeat(near, count)
+    member = np.arange(len(point)) - np.repeat(np.cumsum(count) - count, count) + np.repeat(first, count)
+    polygon = grid.members[member].astype(np.int64)
+    far = todo[~in_grid]
+    if len(far):
+        far_point, far_polygon = grid.boxes.query(shapely.points(lon[far], lat[far]))
+        point, polygon = np.concatenate([point, far[far_point]]), np.concatenate([polygon, far_polygon])
+    order = np.lexsort((point, polygon))
+    point, polygon = point[order], polygon[order]
+    starts = np.flatnonzero(np.diff(polygon, prepend=-1))
+    inside = np.zeros(len(point), dtype=bool)
+    for begin, end in zip(starts, np.append(starts[1:], len(polygon))[:len(starts)], strict=True):
+        mine = point[begin:end]
+        inside[begin:end] = shapely.contains_xy(polygons[polygon[begin]], lon[mine], lat[mine])
+    holder = np.full(len(found), len(polygons), dtype=np.int64)
+    np.minimum.at(holder, point[inside], polygon[inside])
+    found[todo] = np.where(holder[todo] < len(polygons), holder[todo], -1)
     return found
 
 
@@ -198,15 +295,22 @@ _UNIT_GRID_CELL = 0.02
 class _CellGrid:
     owner: np.ndarray  # (rows, columns): the polygon containing the whole cell, else _UNKNOWN
     cell: float
+    start: np.ndarray  # members[start[c]:start[c + 1]]: the polygons that touch cell c (row-major), if unknown
+    members: np.ndarray
+    boxes: shapely.STRtree  # over the polygons' bounding boxes (None and empty polygons match nothing)
 
-    def lookup(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    def lookup(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The polygon holding each point's whole cell (-1: none; _UNKNOWN: test it), and the cell (-1: off grid)."""
         west, south, _, _ = _GRID_EXTENT
+        rows, columns = self.owner.shape
         column = np.floor((np.asarray(lon) - west) / self.cell)
         row = np.floor((np.asarray(lat) - south) / self.cell)
-        inside = (column >= 0) & (column < self.owner.shape[1]) & (row >= 0) & (row < self.owner.shape[0])
+        inside = (column >= 0) & (column < columns) & (row >= 0) & (row < rows)
+        cells = np.full(len(column), -1, dtype=np.int64)
+        cells[inside] = row[inside].astype(np.int64) * columns + column[inside].astype(np.int64)
         found = np.full(len(column), _UNKNOWN, dtype=np.int64)
-        found[inside] = self.owner[row[inside].astype(np.int64), column[inside].astype(np.int64)]
-        return found
+        found[inside] = self.owner.ravel()[cells[inside]]
+        return found, cells
 
 
 _GRIDS: dict[tuple, tuple[np.ndarray, _CellGrid]] = {}
@@ -214,18 +318,29 @@ _GRIDS: dict[tuple, tuple[np.ndarray, _CellGrid]] = {}
 
 def _cell_grid(polygons: np.ndarray, cell: float = _GRID_CELL) -> _CellGrid:
     key = (cell, *map(id, polygons))
-    if key not in _GRIDS:  # the polygons are kept with their grid, so their ids stay theirs
-        from geomap import cache
-
-        inputs = repr((_GRID_EXTENT, cell)).encode() + b"".join(shapely.to_wkb(polygons).tolist())
-        owner = cache.cached_arrays("cell-grid", lambda: {"owner": _owner_grid(polygons, cell)}, inputs,
-                                    (__name__,))["owner"]
-        _GRIDS[key] = (polygons, _CellGrid(owner, cell))
+    with _GRID_LOCK:
+        if key not in _GRIDS:  # the polygons are kept with their grid, so their ids stay theirs
+            _GRIDS[key] = (polygons, _new_grid(polygons, cell))
     return _GRIDS[key][1]
 
 
-def _owner_grid(polygons: np.ndarray, cell: float = _GRID_CELL) -> np.ndarray:
-    """For each grid cell: the polygon containing it whole, -1 if none touches it, else _UNKNOWN."""
+_GRID_LOCK = threading.Lock()
+
+
+def _new_grid(polygons: np.ndarray, cell: float) -> _CellGrid:
+    from geomap import cache
+
+    inputs = repr((_GRID_EXTENT, cell)).encode() + b"".join(shapely.to_wkb(polygons).tolist())
+    grid = cache.cached_arrays("cell-grid", lambda: _owner_grid(polygons, cell), inputs, (__name__,))
+    # Prepared here, once, under the lock: two threads preparing one polygon at the same moment crash
+    # GEOS (a double free, libgeos/geos#825); a polygon prepared once stays prepared.
+    shapely.prepare(polygons[~shapely.is_missing(polygons)])
+    return _CellGrid(grid["owner"], cell, grid["start"], grid["members"], shapely.STRtree(shapely.envelope(polygons)))
+
+
+def _owner_grid(polygons: np.ndarray, cell: float = _GRID_CELL) -> dict[str, np.ndarray]:
+    """For each grid cell: the polygon containing it whole, -1 if none touches it, else _UNKNOWN (``owner``);
+    for the unknown cells, the polygons touching them (``start``, ``members``: see :class:`_CellGrid`)."""
     west, south, east, north = _GRID_EXTENT
     columns, rows = round((east - west) / cell), round((north - south) / cell)
     x0 = west + cell * np.arange(columns)
@@ -235,14 +350,18 @@ def _owner_grid(polygons: np.ndarray, cell: float = _GRID_CELL) -> np.ndarray:
     tree = shapely.STRtree(cells)
     # A cell that touches no polygon is known to be in none; one a polygon holds whole is that polygon's.
     owner = np.full(rows * columns, -1, dtype=np.int16 if len(polygons) < 2**15 else np.int64)
-    owner[tree.query(polygons, predicate="intersects")[1]] = _UNKNOWN
+    touching, touched = tree.query(polygons, predicate="intersects")
+    owner[touched] = _UNKNOWN
     holder, held = tree.query(polygons, predicate="contains")
     owner[held] = holder
-    return owner.reshape(rows, columns)
+    keep = owner[touched] == _UNKNOWN
+    order = np.lexsort((touching[keep], touched[keep]))
+    cell_of, members = touched[keep][order], touching[keep][order]
+    start = np.searchsorted(cell_of, np.arange(rows * columns + 1)).astype(np.int64)
+    return {"owner": owner.reshape(rows, columns), "start": start, "members": members.astype(np.int32)}
 
 
-def _nearest_province(lon: np.ndarray, lat: np.ndarray, provinces: gpd.GeoDataFrame,
-                      country: str) -> tuple[np.ndarray, np.ndarray]:
+def _nearest_province(lon: np.ndarray, lat: np.ndarray, provinces: gpd.GeoDataFrame, country: str) -> np.ndarray:
     """Nearest province of ``country``, for points in the country but in no province polygon.
 
     Those points lie in slivers a few km wide where the Natural Earth provinces stop short of
@@ -250,10 +369,10 @@ def _nearest_province(lon: np.ndarray, lat: np.ndarray, provinces: gpd.GeoDataFr
     with a point every 25 m, names the province (a KD-tree search, ~1 microsecond a point,
     where a nearest-polygon search takes ~50).
     """
-    names, codes, owner, tree = _province_outlines(provinces, country)
+    rows, owner, tree = _province_outlines(provinces, country)
     x, y = to_region(lon, lat)
     _, nearest = tree.query(np.column_stack([x, y]))
-    return names[owner[nearest]], codes[owner[nearest]]
+    return rows[owner[nearest]]
 
 
 _OUTLINES: dict[tuple[int, str], tuple] = {}
@@ -264,23 +383,39 @@ def _province_outlines(provinces: gpd.GeoDataFrame, country: str) -> tuple:
     if key not in _OUTLINES:  # the frame is kept with its outlines, so its id stays its own
         from scipy.spatial import cKDTree
 
-        own = provinces[provinces["country"] == country]
-        metric = shapely.simplify(own.to_crs(settings.METRIC_CRS).geometry.to_numpy(), 200.0, preserve_topology=True)
-        points, owner = shapely.get_coordinates(shapely.segmentize(metric, 25.0), return_index=True)
-        _OUTLINES[key] = (provinces, own["province"].to_numpy(dtype=object),
-                          own["province_code"].to_numpy(dtype=object), owner, cKDTree(points))
+        from geomap import cache
+
+        rows = np.flatnonzero(provinces["country"].to_numpy(dtype=object) == country)
+        own = provinces.iloc[rows]
+
+        def build() -> dict:
+            metric = shapely.simplify(own.to_crs(settings.METRIC_CRS).geometry.to_numpy(), 200.0,
+                                      preserve_topology=True)
+            points, owner = shapely.get_coordinates(shapely.segmentize(metric, 25.0), return_index=True)
+            return {"points": points, "owner": owner}
+
+        inputs = repr((settings.METRIC_CRS, country)).encode() + b"".join(shapely.to_wkb(own.geometry.to_numpy()))
+        outline = cache.cached_arrays("province-outlines", build, inputs, (__name__,))
+        # An unbalanced tree of loose nodes builds several times quicker and answers the same nearest points.
+        _OUTLINES[key] = (provinces, rows, outline["owner"],
+                          cKDTree(outline["points"], balanced_tree=False, compact_nodes=False))
     return _OUTLINES[key][1:]
 
 
 def nearest_place(lon: np.ndarray, lat: np.ndarray, places: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Name of, and geodesic distance (km) to, the nearest of ``places`` for each point."""
+    nearest, km = _nearest_place(lon, lat, places)
+    return np.where(nearest >= 0, places["name"].to_numpy(dtype=object)[np.maximum(nearest, 0)], ""), km
+
+
+def _nearest_place(lon: np.ndarray, lat: np.ndarray, places: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Row of, and geodesic distance (km) to, the nearest of ``places`` for each point (-1 and NaN: no places)."""
     if places.empty:
-        return np.full(len(lon), "", dtype=object), np.full(len(lon), np.nan)
+        return np.full(len(lon), -1, dtype=np.int64), np.full(len(lon), np.nan)
     place_lon = places["longitude"].to_numpy(dtype=float)
     place_lat = places["latitude"].to_numpy(dtype=float)
     nearest = _nearest_by_chord(unit_vectors(lon, lat), unit_vectors(place_lon, place_lat))
-    km = distance_km(lon, lat, place_lon[nearest], place_lat[nearest])
-    return places["name"].to_numpy(dtype=object)[nearest], km
+    return nearest, distance_km(lon, lat, place_lon[nearest], place_lat[nearest])
 
 
 def _nearest_by_chord(points: np.ndarray, targets: np.ndarray, chunk: int = 200_000) -> np.ndarray:
@@ -301,32 +436,40 @@ def locate_units(lon: np.ndarray, lat: np.ndarray, province_code: np.ndarray,
     boundary differently -- the nearest unit of the point's own province does, flagged
     approximate. Points in no Afghan or Pakistani province get empty values.
     """
+    codes, table = pd.factorize(pd.Series(province_code, dtype=object).fillna(""))
+    found, approximate = _unit_positions(lon, lat, codes, table.to_numpy(dtype=object), units)
+    placed = found >= 0
+    frame = pd.DataFrame({column: _table(units, column).text(found) for column in ("district", "tehsil")})
+    frame["district_approximate"] = pd.arrays.BooleanArray(approximate, ~placed)
+    former = _table(units, "former_district").text(found) if "former_district" in units \
+        else np.full(len(found), "", dtype=object)
+    return frame.assign(former_district=former)
+
+
+def _unit_positions(lon: np.ndarray, lat: np.ndarray, province: np.ndarray, codes: np.ndarray,
+                    units: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`locate_units` as positions: each point's row in ``units`` (-1: none) and whether it is approximate.
+
+    ``province`` is each point's position in ``codes`` (the province codes; -1: in none).
+    """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
-    province_code = np.asarray(province_code, dtype=object)
-    unit_province = units["province_code"].to_numpy(dtype=object)
+    codes = np.asarray(codes, dtype=object)
+    # Provinces as positions in codes (one more: a unit's province no point has).
+    where = {code: position for position, code in enumerate(codes)}
+    unit_province = np.array([where.get(code, len(codes)) for code in units["province_code"]], dtype=np.int64)
+    regional_code = np.append(pd.Series(codes, dtype=object).fillna("").str[:2].isin(["AF", "PK"]).to_numpy(), False)
     found = containing(lon, lat, units.geometry.to_numpy(), _UNIT_GRID_CELL)
     held = found >= 0
-    held[held] = unit_province[found[held]] == province_code[held]
-    regional = pd.Series(province_code).fillna("").str[:2].isin(["AF", "PK"]).to_numpy()
+    held[held] = unit_province[found[held]] == province[held]
+    regional = regional_code[np.where(province >= 0, province, len(codes))]
     nearest = np.flatnonzero(~held & regional)
     if len(nearest):
-        codes, uniques = pd.factorize(pd.Series(province_code[nearest], dtype=object))
-        for position, code in enumerate(uniques):
-            mine = nearest[codes == position]
-            found[mine] = _nearest_unit(lon[mine], lat[mine], units, code)
-    district = np.full(len(lon), "", dtype=object)
-    tehsil = np.full(len(lon), "", dtype=object)
+        for position in np.unique(province[nearest]):
+            mine = nearest[province[nearest] == position]
+            found[mine] = _nearest_unit(lon[mine], lat[mine], units, codes[position])
     placed = found >= 0
-    district[placed] = units["district"].to_numpy(dtype=object)[found[placed]]
-    tehsil[placed] = units["tehsil"].to_numpy(dtype=object)[found[placed]]
-    former = np.full(len(lon), "", dtype=object)
-    if "former_district" in units:
-        former[placed] = units["former_district"].to_numpy(dtype=object)[found[placed]]
-    approximate = np.where(regional, ~held & placed, False)
-    return pd.DataFrame({"district": district, "tehsil": tehsil,
-                         "district_approximate": pd.array(np.where(placed, approximate, pd.NA), dtype="boolean"),
-                         "former_district": former})
+    return found, regional & ~held & placed
 
 
 def _nearest_unit(lon: np.ndarray, lat: np.ndarray, units: gpd.GeoDataFrame, province_code: str) -> np.ndarray:
