@@ -111,7 +111,7 @@ _READING = {
         "--layer", help="GeoPackage layer to read (default: every layer, with a layer column).",
         show_default=False, rich_help_panel="Reading")],
     "block_size": Annotated[str | None, typer.Option(
-        "--block-size", help="Text read, processed and written at a time, e.g. 16MB (default 64MB); peak memory "
+        "--block-size", help="Text read, processed and written at a time, e.g. 64MB (default 16MB); peak memory "
         "follows it.", envvar=f"{_ENV}BLOCK_SIZE", show_default=False, rich_help_panel="Reading")],
 }
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the full traceback when something fails.",
@@ -262,6 +262,8 @@ def _print_summary(summary, is_map: bool = False, err: bool = False) -> None:
     if summary.flags:
         _say("flagged, kept: " + "; ".join(f"{n} {flag}" for flag, n in summary.flags.items()), err)
     if _state["verbose"]:
+        if summary.seconds:
+            _say("seconds: " + ", ".join(f"{stage} {value:.2f}" for stage, value in summary.seconds.items()), err)
         for note in summary.notes:
             _say(f"note: {note}", err)
         for source, row, why in summary.skipped_rows:

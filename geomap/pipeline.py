@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -211,6 +214,9 @@ class Summary:
     files: tuple[str, ...] = ()
     engine: str = "local"
     blocks: int = 0
+    #: Seconds spent in each stage (read, standardise, geocode, join, write), added up over the blocks
+    #: (on Dask, over the workers), and ``total``: the run's wall time.
+    seconds: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def located(self) -> int:
@@ -255,6 +261,17 @@ class BlockResult:
     status: Counter
     flags: Counter
     rejected: pd.DataFrame
+    seconds: Counter = field(default_factory=Counter)
+
+
+@contextmanager
+def _timed(seconds: Counter, stage: str):
+    """Add the time the ``with`` body takes to ``seconds[stage]``."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] += time.perf_counter() - start
 
 
 # --- the block function both engines map -----------------------------------------------------
@@ -262,10 +279,12 @@ class BlockResult:
 
 def process_block(block: reader.Block, context: Context, clusters: pd.DataFrame | None = None) -> BlockResult:
     """Read one block and take it through every stage: the unit of work of both engines."""
-    chunk = reader.read_block(block)
+    seconds = Counter()
+    with _timed(seconds, "read"):
+        chunk = reader.read_block(block)
     try:
         with _STAGES_LOCK:
-            frame = _stages(chunk.frame, block.layout, context)
+            frame = _stages(chunk.frame, block.layout, context, seconds)
     except GeomapError as exc:
         if block.source not in str(exc):
             raise type(exc)(f"{block.source} rows {block.first_record}-{block.first_record + len(chunk.frame) - 1}: "
@@ -288,27 +307,39 @@ def process_block(block: reader.Block, context: Context, clusters: pd.DataFrame 
         if column in frame:
             for note, count in frame[column][frame[column] != ""].value_counts().items():
                 flags[prefix + str(note)] += int(count)
-    return BlockResult(frame, chunk.rows, block.source, chunk.skipped, chunk.notes, status, flags, rejected)
+    return BlockResult(frame, chunk.rows, block.source, chunk.skipped, chunk.notes, status, flags, rejected, seconds)
 
 
-def _stages(frame: pd.DataFrame, layout: reader.Layout, context: Context) -> pd.DataFrame:
+def _stages(frame: pd.DataFrame, layout: reader.Layout, context: Context,
+            seconds: Counter | None = None) -> pd.DataFrame:
     from geomap.load import standardise
 
-    frame = standardise(frame, context.read.format, context.read.mapping, context.reading(layout))
+    seconds = Counter() if seconds is None else seconds
+    with _timed(seconds, "standardise"):
+        frame = standardise(frame, context.read.format, context.read.mapping, context.reading(layout))
     if context.several_files and "source_dataset" not in frame:
         frame = frame.assign(source_dataset=layout.name)  # which file, or duplicates cannot be told apart
     return enrich(frame, stage=context.stage, place_column=context.place_column,
-                  country_column=context.country_column, province_column=context.province_column)
+                  country_column=context.country_column, province_column=context.province_column, seconds=seconds)
 
 
 def enrich(frame: pd.DataFrame, *, stage: str = "join", place_column: str | None = None,
-           country_column: str | None = None, province_column: str | None = None) -> pd.DataFrame:
-    """Geocoding and, for ``stage="join"``, the border join: the stages after reading."""
+           country_column: str | None = None, province_column: str | None = None,
+           seconds: Counter | None = None) -> pd.DataFrame:
+    """Geocoding and, for ``stage="join"``, the border join: the stages after reading.
+
+    ``seconds``, when given, gets the time each stage took added under its name.
+    """
     from geomap.geocode import geocode
     from geomap.join import join
 
-    frame = geocode(frame, place_column, country_column, province_column)
-    return join(frame) if stage == "join" else frame
+    seconds = Counter() if seconds is None else seconds
+    with _timed(seconds, "geocode"):
+        frame = geocode(frame, place_column, country_column, province_column)
+    if stage != "join":
+        return frame
+    with _timed(seconds, "join"):
+        return join(frame)
 
 
 def _dedupe_keys(block: reader.Block, context: Context) -> pd.DataFrame:
@@ -396,6 +427,7 @@ def run(plan: RunPlan | str | Path | Iterable | None = None, output: str | Path 
 def execute(plan: RunPlan, progress: Progress | None = None,
             notice: Callable[[str], None] | None = None) -> tuple[pd.DataFrame | None, Summary]:
     """Carry out a plan (see the module docstring); ``notice`` hears what a user should know while it runs."""
+    started = time.perf_counter()
     report = progress or (lambda _stage, _fraction: None)
     report("read", 0.0)
     layouts = [reader.sniff(path, plan.read) for path in plan.inputs]
@@ -405,9 +437,14 @@ def execute(plan: RunPlan, progress: Progress | None = None,
     if getattr(engine, "dashboard", None) and notice is not None:
         notice(f"Dask dashboard: {engine.dashboard}")
     try:
+        first = time.perf_counter()
         context = _context(plan, layouts, blocks, engine, report)
         clusters = _clusters(plan, blocks, context, engine, report) if plan.dedupe else [None] * len(blocks)
-        return _main_pass(plan, layouts, blocks, context, clusters, engine, report)
+        first = time.perf_counter() - first
+        frame, summary = _main_pass(plan, layouts, blocks, context, clusters, engine, report)
+        seconds = {"first pass": round(first, 3), **summary.seconds,
+                   "total": round(time.perf_counter() - started, 3)}
+        return frame, replace(summary, seconds=seconds)
     finally:
         engine.close()
 
@@ -468,18 +505,31 @@ def _main_pass(plan: RunPlan, layouts, blocks, context: Context, clusters, engin
     done_bytes = 0
     stage = "join" if plan.stage == "join" else "geocode"
     report(stage, 0.0)
-    try:
-        calls = [(block, context, linked) for block, linked in zip(blocks, clusters, strict=True)]
-        for block, result in zip(blocks, engine.map(process_block, calls), strict=True):
-            totals.add(result)
+    # A block is written on a thread of its own while the next one is processed (Arrow and Parquet
+    # release the GIL); one write at a time, so blocks are written in order.
+    writing, pending, write_seconds = ThreadPoolExecutor(1, thread_name_prefix="geomap-write"), None, Counter()
+
+    def write(result: BlockResult) -> None:
+        with _timed(write_seconds, "write"):
             if table is not None:
                 table.write(result.frame)
             if rejects is not None:
                 rejects.write(result.rejected)
+
+    try:
+        calls = [(block, context, linked) for block, linked in zip(blocks, clusters, strict=True)]
+        for block, result in zip(blocks, engine.map(process_block, calls), strict=True):
+            totals.add(result)
+            if pending is not None:
+                pending.result()
+            pending = writing.submit(write, result)
             if plan.keep:
                 kept.append(result.frame)
             done_bytes += block.size
             report(stage, done_bytes / total_bytes)
+        if pending is not None:
+            pending.result()
+        totals.seconds.update(write_seconds)
         frame = None
         if plan.keep:
             frame = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0].reset_index(drop=True) \
@@ -488,16 +538,20 @@ def _main_pass(plan: RunPlan, layouts, blocks, context: Context, clusters, engin
         if plan.is_map:
             report("map", 0.0)
             written = _write_map(frame, plan)
-        if table is not None:
-            table.close()
-            written = table.rows
-        if rejects is not None:
-            rejects.close()
+        with _timed(totals.seconds, "write"):
+            if table is not None:
+                table.close()
+                written = table.rows
+            if rejects is not None:
+                rejects.close()
     except BaseException:
+        writing.shutdown(wait=True, cancel_futures=True)
         for writer in (table, rejects):
             if writer is not None:
                 writer.abort()
         raise
+    finally:
+        writing.shutdown(wait=True)
     report("done", 1.0)
     notes = [f"{layout.name}: {note}" for layout in layouts for note in layout.notes]
     notes += [f"{Path(key).name}: dates read {_describe(context, key)}" for key, _ in context.readings
@@ -529,7 +583,7 @@ class _Totals:
 
     def __init__(self) -> None:
         self.rows = 0
-        self.status, self.flags, self.reasons, self.notes, self.skipped = (Counter() for _ in range(5))
+        self.status, self.flags, self.reasons, self.notes, self.skipped, self.seconds = (Counter() for _ in range(6))
         self.skipped_rows: list[tuple[str, int, str]] = []
 
     def add(self, result: BlockResult) -> None:
@@ -537,6 +591,7 @@ class _Totals:
         self.status.update(result.status)
         self.flags.update(result.flags)
         self.notes.update(result.notes)
+        self.seconds.update(result.seconds)
         self.reasons.update({str(k): int(v) for k, v in result.rejected["reject_reason"].value_counts().items()})
         for row, why in result.skipped:
             self.skipped[why.split(" (")[0]] += 1
@@ -550,7 +605,8 @@ class _Totals:
                        reasons=dict(self.reasons), flags=dict(self.flags),
                        rejects=str(plan.rejects) if plan.rejects else None, skipped=dict(self.skipped),
                        skipped_rows=tuple(self.skipped_rows), notes=tuple(notes), files=tuple(files),
-                       engine=plan.engine, blocks=blocks)
+                       engine=plan.engine, blocks=blocks,
+                       seconds={stage: round(value, 3) for stage, value in self.seconds.items()})
 
 
 def _available_memory() -> int | None:
