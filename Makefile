@@ -67,8 +67,10 @@ data: $(TEST_STAMP)
 	  $(SUDO) apt-get install -y -qq wamerican wbritish >/dev/null
 	$(BIN)/python data/build_words.py
 
+# End to end against the bare geopandas recipe at 100k / 1M / 10M rows, then the kernels and geocoding.
 benchmark: $(TEST_STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py e2e --repeat 3
+	$(BIN)/python benchmarks/run.py scale
 
 # The map at 1k-1M synthetic incidents against plain folium: build time, HTML size, load time.
 benchmark-map: $(TEST_STAMP) chromium
