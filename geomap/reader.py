@@ -603,6 +603,9 @@ def _records_before(prefix: bytes, layout: Layout) -> int:
     return len(_first_records(text, layout.delimiter, 10**12)[0])
 
 
+_ARROW_PIECE = 4 * 2**20
+
+
 def _parse_arrow(data: bytes, layout: Layout, names: list[str], only: str | None = None):
     """pyarrow's parse of the block as text columns, and whether any row had the wrong number of fields.
 
@@ -620,7 +623,9 @@ def _parse_arrow(data: bytes, layout: Layout, names: list[str], only: str | None
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=16 * 2**20),
+            # Parsed in pieces of 4 MiB, one thread per core (a block is 16 MiB by default); a value longer
+            # than a piece is refused here and read by the careful path.
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=_ARROW_PIECE),
             parse_options=pacsv.ParseOptions(delimiter=layout.delimiter, quote_char='"' if layout.quoted else False,
                                              double_quote=True, newlines_in_values=layout.quoted,
                                              ignore_empty_lines=True, invalid_row_handler=uneven),
