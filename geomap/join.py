@@ -365,13 +365,13 @@ def _nearest_province(lon: np.ndarray, lat: np.ndarray, provinces: gpd.GeoDataFr
     """Nearest province of ``country``, for points in the country but in no province polygon.
 
     Those points lie in slivers a few km wide where the Natural Earth provinces stop short of
-    the OSM border. The nearest point of the provinces' outlines, simplified to 200 m and
-    with a point every 25 m, names the province (a KD-tree search, ~1 microsecond a point,
-    where a nearest-polygon search takes ~50).
+    the OSM border. The nearest segment of the provinces' outlines, simplified to 200 m, names
+    the province: a search in a tree of the segments (in the region's metric CRS), where a
+    nearest-polygon search measures every vertex of a province's outline.
     """
     rows, owner, tree = _province_outlines(provinces, country)
     x, y = to_region(lon, lat)
-    _, nearest = tree.query(np.column_stack([x, y]))
+    nearest = tree.query_nearest(shapely.points(x, y), return_distance=False, all_matches=False)[1]
     return rows[owner[nearest]]
 
 
@@ -381,8 +381,6 @@ _OUTLINES: dict[tuple[int, str], tuple] = {}
 def _province_outlines(provinces: gpd.GeoDataFrame, country: str) -> tuple:
     key = (id(provinces), country)
     if key not in _OUTLINES:  # the frame is kept with its outlines, so its id stays its own
-        from scipy.spatial import cKDTree
-
         from geomap import cache
 
         rows = np.flatnonzero(provinces["country"].to_numpy(dtype=object) == country)
@@ -391,14 +389,15 @@ def _province_outlines(provinces: gpd.GeoDataFrame, country: str) -> tuple:
         def build() -> dict:
             metric = shapely.simplify(own.to_crs(settings.METRIC_CRS).geometry.to_numpy(), 200.0,
                                       preserve_topology=True)
-            points, owner = shapely.get_coordinates(shapely.segmentize(metric, 25.0), return_index=True)
-            return {"points": points, "owner": owner}
+            lines, province = shapely.get_parts(shapely.boundary(metric), return_index=True)
+            points, line = shapely.get_coordinates(lines, return_index=True)
+            follows = np.flatnonzero(line[1:] == line[:-1])  # a segment from each point to the next of its line
+            return {"start": points[follows], "end": points[follows + 1], "owner": province[line[follows]]}
 
         inputs = repr((settings.METRIC_CRS, country)).encode() + b"".join(shapely.to_wkb(own.geometry.to_numpy()))
-        outline = cache.cached_arrays("province-outlines", build, inputs, (__name__,))
-        # An unbalanced tree of loose nodes builds several times quicker and answers the same nearest points.
-        _OUTLINES[key] = (provinces, rows, outline["owner"],
-                          cKDTree(outline["points"], balanced_tree=False, compact_nodes=False))
+        outline = cache.cached_arrays("province-segments", build, inputs, (__name__,))
+        segments = shapely.linestrings(np.stack([outline["start"], outline["end"]], axis=1))
+        _OUTLINES[key] = (provinces, rows, outline["owner"], shapely.STRtree(segments))
     return _OUTLINES[key][1:]
 
 
