@@ -545,8 +545,7 @@ def _describe(runner: np.ndarray, best: np.ndarray, index: _Index) -> list[str]:
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
     """Folded country names and codes -> ISO2, from the gazetteer's country rows."""
-    places = datasets.gazetteer()
-    countries = places[places["kind"] == "country"]
+    countries = datasets.gazetteer_rows(("country", "name", "alt_names"), [("kind", "==", "country")])
     names: dict[str, str] = {}
     for code, name, alternates in zip(countries["country"], countries["name"], countries["alt_names"].fillna(""),
                                       strict=True):
@@ -568,9 +567,9 @@ def country_code(value: object) -> str:
 
 @lru_cache(maxsize=1)
 def _province_names() -> tuple[dict[str, str], list[str], list[str]]:
-    places = datasets.gazetteer()
     # Provinces, and the former ones (feature code ADM1H: the tribal areas) by the province they are now in.
-    provinces = places[(places["kind"] == "province") | (places["feature_code"] == "ADM1H")]
+    provinces = datasets.gazetteer_rows(("province_code", "name", "alt_names"),
+                                        [[("kind", "==", "province")], [("feature_code", "==", "ADM1H")]])
     names: dict[str, str] = {}
     for code, name, alternates in zip(provinces["province_code"], provinces["name"],
                                       provinces["alt_names"].fillna(""), strict=True):
