@@ -193,13 +193,19 @@ class LineIndex:
     """
 
     def __init__(self, line: LineString, max_segment_m: float = 100.0) -> None:
+        from geomap import cache
         from geomap.spheretree import SegmentTree  # numba loads in ~0.7 s; only measuring needs it
 
-        lonlat = densify_geodesic(np.asarray(line.coords), max_segment_m)
-        self._lonlat = lonlat
+        def build() -> dict:
+            lonlat = densify_geodesic(np.asarray(line.coords), max_segment_m)
+            seg_km = distance_km(lonlat[:-1, 0], lonlat[:-1, 1], lonlat[1:, 0], lonlat[1:, 1])
+            return {"lonlat": lonlat, "cum_km": np.concatenate([[0.0], np.cumsum(seg_km)])}
+
+        # Densifying the border along its geodesics takes ~0.1 s: built once per machine.
+        line_arrays = cache.cached_arrays("line-index", build, repr(max_segment_m).encode() + line.wkb, (__name__,))
+        self._lonlat = lonlat = line_arrays["lonlat"]
+        self._cum_km = line_arrays["cum_km"]
         self._tree = SegmentTree(ecef(lonlat[:, 0], lonlat[:, 1]))
-        seg_km = distance_km(lonlat[:-1, 0], lonlat[:-1, 1], lonlat[1:, 0], lonlat[1:, 1])
-        self._cum_km = np.concatenate([[0.0], np.cumsum(seg_km)])
         self.length_km = float(self._cum_km[-1])
 
     def measure(self, lon: np.ndarray, lat: np.ndarray) -> LineMeasure:
