@@ -12,6 +12,8 @@ than reading it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from geomap.compiled import nogil
@@ -19,17 +21,13 @@ from geomap.compiled import nogil
 _QUOTE, _LF, _CR = 34, 10, 13
 
 
-def _scan(data, start, block, delimiter, quoted, cuts, counts):  # pragma: no cover - compiled by numba
-    # States: 0 start of a field, 1 in an unquoted field, 2 in a quoted field, 3 just after a quote in one.
+def _scan(data, stop, block, delimiter, quoted, cuts, counts, at):  # pragma: no cover - compiled by numba
+    # Resumable: ``at`` holds the scan's place and state, and the call goes on from there up to ``stop``.
+    # at = [position, state, records, in_record, block_start, blocks, quote_at]; states: 0 start of a field,
+    # 1 in an unquoted field, 2 in a quoted field, 3 just after a quote in one.
     n = data.shape[0]
-    state = 0
-    records = 0
-    in_record = False
-    block_start = start
-    blocks = 0
-    quote_at = -1
-    i = start
-    while i < n:
+    i, state, records, in_record, block_start, blocks, quote_at = at[0], at[1], at[2], at[3], at[4], at[5], at[6]
+    while i < stop:
         c = data[i]
         if state == 2:
             if c == _QUOTE:
@@ -37,7 +35,7 @@ def _scan(data, start, block, delimiter, quoted, cuts, counts):  # pragma: no co
         elif c == _LF or c == _CR:  # noqa: SIM109 (numba compiles comparisons, not tuple tests)
             if in_record:
                 records += 1
-                in_record = False
+                in_record = 0
             if c == _CR and i + 1 < n and data[i + 1] == _LF:
                 i += 1
             state = 0
@@ -49,28 +47,27 @@ def _scan(data, start, block, delimiter, quoted, cuts, counts):  # pragma: no co
                 block_start = i + 1
         elif c == delimiter:
             state = 0
-            in_record = True
+            in_record = 1
         elif c == _QUOTE and quoted and state == 0:
             state = 2
             quote_at = i
-            in_record = True
+            in_record = 1
         elif state == 3:
             state = 2 if c == _QUOTE else 1
-            in_record = True
+            in_record = 1
         else:
             state = 1
-            in_record = True
+            in_record = 1
         i += 1
-    if in_record:
-        records += 1
-    cuts[blocks] = n
-    counts[blocks] = records
-    return blocks + 1, quote_at if state == 2 else -1
+    at[0], at[1], at[2], at[3], at[4], at[5], at[6] = i, state, records, in_record, block_start, blocks, quote_at
 
 
+#: Bytes scanned between two releases of the pages behind the scan.
+WINDOW = 64 * 2**20
 
 
-def scan(data: np.ndarray, start: int, block: int, delimiter: int, quoted: bool) -> tuple[np.ndarray, np.ndarray, int]:
+def scan(data: np.ndarray, start: int, block: int, delimiter: int, quoted: bool,
+         release: Callable[[int], None] | None = None) -> tuple[np.ndarray, np.ndarray, int]:
     """Cut ``data[start:]`` into blocks of at least ``block`` bytes on record ends.
 
     Parameters
@@ -85,6 +82,10 @@ def scan(data: np.ndarray, start: int, block: int, delimiter: int, quoted: bool)
         The delimiter's byte.
     quoted
         Whether ``"`` quotes fields (False for GDELT's tab-separated files).
+    release
+        Called with the offset the scan has passed, every :data:`WINDOW` bytes: the caller may
+        drop the pages before it (a mapped file's pages scanned would otherwise all count in the
+        process's memory until the end).
 
     Returns
     -------
@@ -95,8 +96,16 @@ def scan(data: np.ndarray, start: int, block: int, delimiter: int, quoted: bool)
     most = (len(data) - start) // max(1, block) + 2
     cuts = np.zeros(most, dtype=np.int64)
     counts = np.zeros(most, dtype=np.int64)
-    used, open_at = nogil(_scan)(data, int(start), int(block), int(delimiter), bool(quoted), cuts, counts)
-    return cuts[:used], counts[:used], int(open_at)
+    at = np.array([start, 0, 0, 0, start, 0, -1], dtype=np.int64)
+    kernel = nogil(_scan)
+    for stop in range(start + WINDOW, len(data) + WINDOW, WINDOW):
+        kernel(data, min(stop, len(data)), int(block), int(delimiter), bool(quoted), cuts, counts, at)
+        if release is not None:
+            release(int(at[0]))
+    _, state, records, in_record, _, blocks, quote_at = at.tolist()
+    cuts[blocks] = len(data)
+    counts[blocks] = records + in_record
+    return cuts[:blocks + 1], counts[:blocks + 1], int(quote_at) if state == 2 else -1
 
 
 __all__ = ["scan"]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
 import re
 import unicodedata
 from collections import Counter
@@ -487,12 +488,19 @@ def _text_blocks(layout: Layout, block_bytes: int) -> list[tuple[int, int, int]]
     """``(start, end, records)`` of each block: cut on record ends found by a quote-aware scan."""
     from geomap import csvscan
 
-    data = np.memmap(layout.path, dtype=np.uint8, mode="r")
-    try:
-        cuts, counts, open_at = csvscan.scan(data, layout.data_start, block_bytes, ord(layout.delimiter),
-                                             layout.quoted)
-    finally:
-        del data
+    with layout.path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        data = np.frombuffer(mapped, dtype=np.uint8)
+
+        def release(offset: int) -> None:  # pages behind the scan leave this process (the page cache keeps them)
+            done = offset // mmap.PAGESIZE * mmap.PAGESIZE
+            if done and hasattr(mapped, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+                mapped.madvise(mmap.MADV_DONTNEED, 0, done)
+
+        try:
+            cuts, counts, open_at = csvscan.scan(data, layout.data_start, block_bytes, ord(layout.delimiter),
+                                                 layout.quoted, release)
+        finally:
+            del data
     if open_at >= 0:
         raise InputError(f"{layout.path}: a quote opens a field at byte {open_at:,} that is never closed "
                          "(everything after it would be one value)")
