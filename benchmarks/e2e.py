@@ -139,7 +139,8 @@ def main() -> None:
             command = [str(GEOMAP), "join", str(source), "-o", str(folder / "out.parquet"), "--quiet",
                        "--json-file", str(folder / "summary.json")]
             runs, bares = [], []
-            for _ in range(args.repeat if size <= 1_000_000 else 1):  # alternated, so a busy moment of the machine falls on both alike
+            # Alternated, so that a busy moment of the machine falls on both alike.
+            for _ in range(args.repeat if size <= 1_000_000 else 1):
                 runs.append(_with_stages(measured(command, env), folder))
                 if size <= args.skip_bare_above:
                     bares.append(measured([sys.executable, "-c", BARE, str(source), str(folder / "bare.parquet")],
