@@ -86,6 +86,17 @@ def _temporary(path: Path, folder: bool = False) -> Path:
     return tmp
 
 
+def live_temporaries() -> set[Path]:
+    """The temporaries this process has made and not yet renamed into place or removed."""
+    return set(_LIVE)
+
+
+def discard_temporaries(paths: Iterable[Path]) -> None:
+    """Remove these temporaries (files or folders), if they are still there."""
+    for path in paths:
+        _discard(path)
+
+
 def _discard(tmp: Path) -> None:
     _LIVE.discard(tmp)
     if tmp.is_dir() and not tmp.is_symlink():

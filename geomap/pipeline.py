@@ -498,13 +498,11 @@ def _clusters(plan: RunPlan, blocks, context: Context, engine, report) -> list[p
 
 def _main_pass(plan: RunPlan, layouts, blocks, context: Context, clusters, engine, report):
     writes_table = plan.output is not None and not plan.is_map
-    table = io.TableWriter(plan.output) if writes_table else None
-    rejects = io.TableWriter(plan.rejects) if plan.rejects is not None else None
+    table = rejects = None
     kept, totals = [], _Totals()
     total_bytes = sum(b.size for b in blocks) or 1
     done_bytes = 0
     stage = "join" if plan.stage == "join" else "geocode"
-    report(stage, 0.0)
     # A block is written on a thread of its own while the next one is processed (Arrow and Parquet
     # release the GIL); one write at a time, so blocks are written in order.
     writing, pending, write_seconds = ThreadPoolExecutor(1, thread_name_prefix="geomap-write"), None, Counter()
@@ -516,7 +514,11 @@ def _main_pass(plan: RunPlan, layouts, blocks, context: Context, clusters, engin
             if rejects is not None:
                 rejects.write(result.rejected)
 
-    try:
+    started = io.live_temporaries()
+    try:  # from before the temporaries exist: a Ctrl-C at any moment after leaves none behind
+        table = io.TableWriter(plan.output) if writes_table else None
+        rejects = io.TableWriter(plan.rejects) if plan.rejects is not None else None
+        report(stage, 0.0)
         calls = [(block, context, linked) for block, linked in zip(blocks, clusters, strict=True)]
         for block, result in zip(blocks, engine.map(process_block, calls), strict=True):
             totals.add(result)
@@ -549,6 +551,7 @@ def _main_pass(plan: RunPlan, layouts, blocks, context: Context, clusters, engin
         for writer in (table, rejects):
             if writer is not None:
                 writer.abort()
+        io.discard_temporaries(io.live_temporaries() - started)  # one made a moment before it had a name here
         raise
     finally:
         writing.shutdown(wait=True)
