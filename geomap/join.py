@@ -10,7 +10,9 @@ countries; where a district polygon's province is not the point's, the province 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +22,8 @@ import shapely
 from geomap import datasets, settings
 from geomap.errors import InputError
 from geomap.geodesy import distance_km, to_region, unit_vectors
+
+T = TypeVar("T")
 
 JOIN_COLUMNS = [
     "side", "border_distance_km", "border_position_km", "nearest_crossing", "crossing_distance_km",
@@ -172,10 +176,18 @@ _TABLES: dict[tuple[int, str], tuple] = {}
 
 
 def _table(frame: pd.DataFrame, column: str) -> _Names:
-    key = (id(frame), column)
-    if key not in _TABLES:  # the frame is kept with its table, so its id stays its own
-        _TABLES[key] = (frame, _Names(frame[column].fillna("").to_numpy(dtype=object)))
-    return _TABLES[key][1]
+    return _kept(_TABLES, (frame,), column, lambda: _Names(frame[column].fillna("").to_numpy(dtype=object)))
+
+
+def _kept(store: dict, owners: tuple, extra: object, build: Callable[[], T]) -> T:
+    """``build()``, once per set of ``owners`` (by identity) and ``extra``.
+
+    The owners are kept in ``store`` with the value, so their ids cannot be taken by new objects.
+    """
+    key = (*map(id, owners), extra)
+    if key not in store:
+        store[key] = (owners, build())
+    return store[key][1]
 
 
 def locate_admin(lon: np.ndarray, lat: np.ndarray, countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame,
@@ -231,15 +243,14 @@ _SIDES: dict[tuple, tuple] = {}
 
 
 def _sides(provinces: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, others: gpd.GeoDataFrame | None) -> _Sides:
-    key = (id(provinces), id(countries), id(others))
-    if key not in _SIDES:  # the frames are kept with their table, so their ids stay theirs
+    def build() -> _Sides:
         codes = [provinces["country"].to_numpy(dtype=object), countries["iso2"].to_numpy(dtype=object),
                  others["iso2"].to_numpy(dtype=object) if others is not None else np.array([], dtype=object)]
         names = pd.unique(np.concatenate(codes))
         where = {name: position for position, name in enumerate(names)}
-        positions = [np.array([where[c] for c in part], dtype=np.int64) for part in codes]
-        _SIDES[key] = (provinces, countries, others, _Sides(_Names(names), *positions))
-    return _SIDES[key][-1]
+        return _Sides(_Names(names), *(np.array([where[c] for c in part], dtype=np.int64) for part in codes))
+
+    return _kept(_SIDES, (provinces, countries, others), None, build)
 
 
 def containing(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray, cell: float | None = None) -> np.ndarray:
@@ -313,15 +324,12 @@ class _CellGrid:
         return found, cells
 
 
-_GRIDS: dict[tuple, tuple[np.ndarray, _CellGrid]] = {}
+_GRIDS: dict[tuple, tuple] = {}
 
 
 def _cell_grid(polygons: np.ndarray, cell: float = _GRID_CELL) -> _CellGrid:
-    key = (cell, *map(id, polygons))
     with _GRID_LOCK:
-        if key not in _GRIDS:  # the polygons are kept with their grid, so their ids stay theirs
-            _GRIDS[key] = (polygons, _new_grid(polygons, cell))
-    return _GRIDS[key][1]
+        return _kept(_GRIDS, tuple(polygons), cell, lambda: _new_grid(polygons, cell))
 
 
 _GRID_LOCK = threading.Lock()
@@ -379,26 +387,28 @@ _OUTLINES: dict[tuple[int, str], tuple] = {}
 
 
 def _province_outlines(provinces: gpd.GeoDataFrame, country: str) -> tuple:
-    key = (id(provinces), country)
-    if key not in _OUTLINES:  # the frame is kept with its outlines, so its id stays its own
-        from geomap import cache
+    return _kept(_OUTLINES, (provinces,), country, lambda: _new_outlines(provinces, country))
 
-        rows = np.flatnonzero(provinces["country"].to_numpy(dtype=object) == country)
-        own = provinces.iloc[rows]
 
-        def build() -> dict:
-            metric = shapely.simplify(own.to_crs(settings.METRIC_CRS).geometry.to_numpy(), 200.0,
-                                      preserve_topology=True)
-            lines, province = shapely.get_parts(shapely.boundary(metric), return_index=True)
-            points, line = shapely.get_coordinates(lines, return_index=True)
-            follows = np.flatnonzero(line[1:] == line[:-1])  # a segment from each point to the next of its line
-            return {"start": points[follows], "end": points[follows + 1], "owner": province[line[follows]]}
+def _new_outlines(provinces: gpd.GeoDataFrame, country: str) -> tuple:
+    """The country's provinces' rows, and a tree of their outlines' segments with each segment's province."""
+    from geomap import cache
 
-        inputs = repr((settings.METRIC_CRS, country)).encode() + b"".join(shapely.to_wkb(own.geometry.to_numpy()))
-        outline = cache.cached_arrays("province-segments", build, inputs, (__name__,))
-        segments = shapely.linestrings(np.stack([outline["start"], outline["end"]], axis=1))
-        _OUTLINES[key] = (provinces, rows, outline["owner"], shapely.STRtree(segments))
-    return _OUTLINES[key][1:]
+    rows = np.flatnonzero(provinces["country"].to_numpy(dtype=object) == country)
+    own = provinces.iloc[rows]
+
+    def build() -> dict:
+        metric = shapely.simplify(own.to_crs(settings.METRIC_CRS).geometry.to_numpy(), 200.0,
+                                  preserve_topology=True)
+        lines, province = shapely.get_parts(shapely.boundary(metric), return_index=True)
+        points, line = shapely.get_coordinates(lines, return_index=True)
+        follows = np.flatnonzero(line[1:] == line[:-1])  # a segment from each point to the next of its line
+        return {"start": points[follows], "end": points[follows + 1], "owner": province[line[follows]]}
+
+    inputs = repr((settings.METRIC_CRS, country)).encode() + b"".join(shapely.to_wkb(own.geometry.to_numpy()))
+    outline = cache.cached_arrays("province-segments", build, inputs, (__name__,))
+    segments = shapely.linestrings(np.stack([outline["start"], outline["end"]], axis=1))
+    return rows, outline["owner"], shapely.STRtree(segments)
 
 
 def nearest_place(lon: np.ndarray, lat: np.ndarray, places: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -485,12 +495,11 @@ _UNIT_TREES: dict[tuple[int, str], tuple] = {}
 
 
 def _unit_tree(units: gpd.GeoDataFrame, province_code: str) -> tuple[np.ndarray, shapely.STRtree]:
-    key = (id(units), province_code)
-    if key not in _UNIT_TREES:  # the frame is kept with its tree, so its id stays its own
+    def build() -> tuple[np.ndarray, shapely.STRtree]:
         own = np.flatnonzero(units["province_code"].to_numpy(dtype=object) == province_code)
-        metric = units.iloc[own].to_crs(settings.METRIC_CRS).geometry.to_numpy()
-        _UNIT_TREES[key] = (units, own, shapely.STRtree(metric))
-    return _UNIT_TREES[key][1:]
+        return own, shapely.STRtree(units.iloc[own].to_crs(settings.METRIC_CRS).geometry.to_numpy())
+
+    return _kept(_UNIT_TREES, (units,), province_code, build)
 
 
 def disagreement(frame: pd.DataFrame) -> pd.Series:

@@ -437,12 +437,12 @@ def execute(plan: RunPlan, progress: Progress | None = None,
     if getattr(engine, "dashboard", None) and notice is not None:
         notice(f"Dask dashboard: {engine.dashboard}")
     try:
-        first = time.perf_counter()
-        context = _context(plan, layouts, blocks, engine, report)
-        clusters = _clusters(plan, blocks, context, engine, report) if plan.dedupe else [None] * len(blocks)
-        first = time.perf_counter() - first
+        first = Counter()
+        with _timed(first, "first pass"):
+            context = _context(plan, layouts, blocks, engine, report)
+            clusters = _clusters(plan, blocks, context, engine, report) if plan.dedupe else [None] * len(blocks)
         frame, summary = _main_pass(plan, layouts, blocks, context, clusters, engine, report)
-        seconds = {"first pass": round(first, 3), **summary.seconds,
+        seconds = {"first pass": round(first["first pass"], 3), **summary.seconds,
                    "total": round(time.perf_counter() - started, 3)}
         return frame, replace(summary, seconds=seconds)
     finally:
