@@ -260,3 +260,13 @@ def test_blocks_cut_only_between_records_and_number_them_globally(tmp_path):
     assert rows.tolist() == list(range(1, 101))
     read = pd.concat([c.frame for c in chunks], ignore_index=True)
     pd.testing.assert_frame_equal(read.astype(str), frame.astype(str))
+
+
+@pytest.mark.parametrize("first, skipped", [("#loc+name,#date", 1), ("#loc+name,#loc+name", 0),
+                                            ("#loc + name,  #adm1+name", 1), ("#loc+name,Khost", 0)])
+def test_only_a_row_of_different_hxl_tags_is_taken_for_an_hxl_row(tmp_path, first, skipped):
+    path = tmp_path / "in.csv"
+    path.write_text(f"place,description\n{first}\nWana,b\n", encoding="utf-8")
+    frame, summary = run(path, stage="geocode")
+    assert summary.rows_in == 2 - skipped and sum(summary.skipped.values()) == skipped
+    assert frame["place"].iloc[-1] == "Wana" and len(frame) == 2 - skipped
