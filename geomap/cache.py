@@ -11,9 +11,13 @@ the index is simply built each time: a cache costs speed, never a result.
 
 Nothing in the cache can run code. Entries are plain arrays (``.npz`` read with
 ``allow_pickle=False``) or a format with its own safe loader (an Aho-Corasick automaton of
-integers); nothing is ever unpickled. And an entry is read only from a folder the user owns
-that nobody else can write to, and only when the user owns the entry: another user cannot
-plant one. geomap creates the folder with mode 0700.
+integers); nothing of geomap's is ever unpickled. And an entry is read only from a folder the
+user owns that nobody else can write to, and only when the user owns the entry: another user
+cannot plant one. geomap creates the folder with mode 0700.
+
+The one exception is numba's cache of compiled kernels (:func:`private_folder` ``"numba"``),
+whose index numba reads with pickle: it is kept in the same private folder, never beside the
+installed module, and with the cache off or unusable the kernels are compiled in each process.
 """
 
 from __future__ import annotations
@@ -111,6 +115,20 @@ def _usable_folder() -> Path | None:
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
         return None  # someone else's folder, or one others can write into: never read from it
     return where
+
+
+def private_folder(name: str) -> Path | None:
+    """A folder inside the cache folder for another library's cache, or None when there is none to trust."""
+    where = _usable_folder()
+    if where is None:
+        return None
+    path = where / name
+    try:
+        path.mkdir(exist_ok=True, mode=0o700)
+        info = path.lstat()
+    except OSError:
+        return None
+    return path if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() else None
 
 
 def _trusted(path: Path) -> bool:

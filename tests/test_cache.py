@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 import types
 
@@ -191,3 +192,30 @@ def test_an_entry_owned_by_someone_else_is_never_read(cache_dir, monkeypatch):
     monkeypatch.setattr(os, "getuid", lambda: real + 1)  # every entry now belongs to another user
     cache.cached_arrays("thing", build, b"x", ("geomap.normalize",))
     assert build.calls == 3
+
+
+_COMPILE = ("import numpy as np\n"
+            "from geomap import geodesy\n"
+            "n = geodesy.COMPILED_ABOVE + 1\n"
+            "print(round(float(geodesy.distance_km(np.full(n, 69.9), np.full(n, 33.3), 71.1, 34.1)[0]), 3))\n")
+
+
+@pytest.mark.parametrize("setting", ["private", "off"])
+def test_compiled_kernels_are_cached_only_in_the_private_folder(tmp_path, setting):
+    """numba reads its cache index with pickle: it must never sit beside the module, where others may write."""
+    import geomap
+
+    package = os.path.dirname(geomap.__file__)
+    folder = tmp_path / "cache"
+    env = {**os.environ, "GEOMAP_CACHE_DIR": str(folder) if setting == "private" else "off"}
+    runs = [subprocess.run([sys.executable, "-c", _COMPILE], capture_output=True, text=True, env=env, timeout=300)
+            for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs) and runs[0].stdout == runs[1].stdout, runs
+    assert 100 < float(runs[0].stdout) < 200  # Khost to Peshawar's neighbourhood, ~150 km
+    assert [name for name in os.listdir(os.path.join(package, "__pycache__")) if name.endswith((".nbi", ".nbc"))] == []
+    kept = sorted(p.suffix for p in folder.rglob("*") if p.suffix in (".nbi", ".nbc"))
+    if setting == "private":
+        assert ".nbi" in kept and ".nbc" in kept
+        assert stat.S_IMODE((folder / "numba").stat().st_mode) == 0o700
+    else:
+        assert kept == [] and not folder.exists()
