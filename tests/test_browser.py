@@ -827,3 +827,34 @@ def test_the_legend_and_the_popups_say_which_fields_the_popup_budget_left_out(of
     page.wait_for_selector(".geomap-popup-note")
     assert "description" in page.locator(".geomap-popup-note").inner_text()
     assert page.locator(".geomap-popup-title").inner_text().startswith("Place ")  # what fitted is there
+
+
+_LABELS = """() => [...document.querySelectorAll('.geomap-label')].map(e => {
+    const r = e.getBoundingClientRect(), style = getComputedStyle(e);
+    return {name: e.textContent, shown: style.display !== 'none' && style.visibility !== 'hidden',
+            box: [r.left, r.top, r.right, r.bottom]};
+})"""
+
+
+def _overlaps(labels: list[dict]) -> list[tuple[str, str]]:
+    shown = [label for label in labels if label["shown"]]
+    return [(a["name"], b["name"]) for k, a in enumerate(shown) for b in shown[k + 1:]
+            if a["box"][0] < b["box"][2] and b["box"][0] < a["box"][2] and a["box"][1] < b["box"][3]
+            and b["box"][1] < a["box"][3]]
+
+
+def test_crossing_names_never_print_over_each_other_and_come_back_on_zooming_in(offline_page, sample_map):
+    page = offline_page
+    _open(page, sample_map)
+    assert page.evaluate("geomapState.map.getZoom()") >= 7  # names are shown at the first view
+    labels = page.evaluate(_LABELS)
+    assert _overlaps(labels) == [] and len(labels) >= 10
+    hidden = [label["name"] for label in labels if not label["shown"]]
+    shown = {label["name"] for label in labels if label["shown"]}
+    assert "Torkham" in shown and "Spin Boldak–Chaman" in shown  # the main crossings win a clash
+    assert "Khyber Pass" in hidden  # beside Torkham at this zoom (the clash this test was written for)
+    page.evaluate("geomapState.map.setView([34.1, 71.1], 11, {animate: false})")
+    page.wait_for_function("geomapState.map.getZoom() === 11")
+    labels = page.evaluate(_LABELS)
+    assert _overlaps(labels) == []
+    assert {"Torkham", "Khyber Pass"} <= {label["name"] for label in labels if label["shown"]}

@@ -27,3 +27,14 @@ test("only http(s) links are links", () => {
   assert.equal(u.safeUrl(42), null);
   assert.equal(u.escapeHtml("<b>&\"'`"), "&lt;b&gt;&amp;&quot;&#39;&#96;");
 });
+
+test("overlapping labels: the first (most important) is kept, what it covers is left out", () => {
+  const box = (left, top, width, height) => ({left, top, right: left + width, bottom: top + height});
+  const torkham = box(100, 100, 60, 14), khyber = box(130, 105, 70, 14), arandu = box(100, 130, 50, 14);
+  assert.deepEqual(u.uncluttered([torkham, khyber, arandu]), [true, false, true]);
+  assert.deepEqual(u.uncluttered([khyber, torkham, arandu]), [true, false, true]);
+  assert.deepEqual(u.uncluttered([torkham, box(160, 100, 10, 14)]), [true, true]);  // touching edges is not overlap
+  assert.deepEqual(u.uncluttered([null, torkham]), [false, true]);
+  // Hidden (display: none) labels measure as empty boxes at one point: they never hide each other.
+  assert.deepEqual(u.uncluttered([box(0, 0, 0, 0), box(0, 0, 0, 0)]), [true, true]);
+});

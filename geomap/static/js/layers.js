@@ -109,7 +109,7 @@
 
   function crossings(app) {
     var group = L.layerGroup();
-    app.data.crossings.forEach(function (c) {
+    var markers = app.data.crossings.map(function (c) {
       var marker = L.circleMarker([c.lat, c.lon], {pane: "geomap-crossings", radius: 5, color: "#111", weight: 2,
                                                    fillColor: "#ffffff", fillOpacity: 1});
       marker.bindTooltip(function () { return el("span", null, c.name); },
@@ -124,13 +124,30 @@
         return box;
       });
       group.addLayer(marker);
+      return marker;
     });
+    // Names that would print over each other (Torkham and the Khyber Pass at the first zoom) are not
+    // shown until the map is zoomed in far enough to part them: official crossings before passes.
+    var ranked = app.data.crossings.map(function (c, k) { return k; }).sort(function (a, b) {
+      var kinds = (app.data.crossings[a].kind !== "crossing") - (app.data.crossings[b].kind !== "crossing");
+      return kinds || a - b;
+    });
+    function declutter() {
+      if (!app.map.hasLayer(group)) return;
+      var nodes = ranked.map(function (k) { return markers[k].getTooltip() && markers[k].getTooltip().getElement(); });
+      nodes.forEach(function (n) { if (n) n.classList.remove("geomap-label-hidden"); });
+      var shown = util.uncluttered(nodes.map(function (n) { return n ? n.getBoundingClientRect() : null; }));
+      nodes.forEach(function (n, k) { if (n && !shown[k]) n.classList.add("geomap-label-hidden"); });
+    }
+    group.on("add", declutter);
+    group.declutter = declutter;
     return group;
   }
 
   /**
    * Every context layer, by the id the URL uses: {layers: {id: {label, layer, on}} in the order of
-   * the layer control, shapes: province features by name}; `segments.layer.update` recolours the pieces.
+   * the layer control, shapes: province features by name, declutter: hides crossing names that would
+   * overlap, after every change of zoom}; `segments.layer.update` recolours the pieces.
    */
   function build(app) {
     var data = app.data;
@@ -146,7 +163,7 @@
     out.segments = {label: "Incidents per " + data.segmentKm + " km of border", layer: segments(app), on: true};
     out.border = {label: "Border: " + data.borderLabel, layer: border(app), on: true};
     out.crossings = {label: "Crossings and passes (" + data.crossings.length + ")", layer: crossings(app), on: true};
-    return {layers: out, shapes: shapes};
+    return {layers: out, shapes: shapes, declutter: out.crossings.layer.declutter};
   }
 
   geomap.layers = {SEGMENT_COLOURS: SEGMENT_COLOURS, addPanes: addPanes, build: build};

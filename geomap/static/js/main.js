@@ -229,7 +229,11 @@
     };
 
     map.on("moveend", function () { if (app.selection) redraw(); });
-    map.on("zoomend", function () { container.classList.toggle("geomap-show-labels", map.getZoom() >= 7); });
+    function labels() {  // names of crossings from zoom 7, those that would overlap left out
+      container.classList.toggle("geomap-show-labels", map.getZoom() >= 7);
+      context.declutter();
+    }
+    map.on("zoomend", labels);
     map.on("overlayadd overlayremove", function (e) {
       follow();
       if (e.layer === layer.heat) layer.refreshHeat();
@@ -246,7 +250,7 @@
       var pad = firstViewPadding(container);
       map.fitBounds(data.bounds, {paddingTopLeft: pad[0], paddingBottomRight: pad[1], animate: false});
     }
-    container.classList.toggle("geomap-show-labels", map.getZoom() >= 7);
+    labels();
     app.ready = true;
     var done = app.restore(saved);
     return done.then(function () {

@@ -63,6 +63,22 @@
     return t.replace(/(.)\1+/g, "$1");
   }
 
+  /**
+   * Which of these boxes ({left, top, right, bottom}, most important first) to show so that none
+   * overlaps another shown one: each is kept unless it touches one kept before it.
+   */
+  function uncluttered(boxes) {
+    var kept = [];
+    return boxes.map(function (b) {
+      var free = b !== null && kept.every(function (k) {
+        return b.right <= k.left || b.left >= k.right || b.bottom <= k.top || b.top >= k.bottom;
+      });
+      if (free) kept.push(b);
+      return free;
+    });
+  }
+
   geomap.util = {DAY_MS: DAY_MS, MONTHS: MONTHS, MONTH_NAMES: MONTH_NAMES, el: el, escapeHtml: escapeHtml,
-                 safeUrl: safeUrl, formatNumber: formatNumber, km: km, fold: fold, skeleton: skeleton};
+                 safeUrl: safeUrl, formatNumber: formatNumber, km: km, fold: fold, skeleton: skeleton,
+                 uncluttered: uncluttered};
 })(globalThis.geomap = globalThis.geomap || {});
