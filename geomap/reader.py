@@ -261,8 +261,8 @@ def _column_names(path: Path, header: list[str]) -> tuple[str, ...]:
 def _is_hxl(record: list[str]) -> bool:
     """An HXL hashtag row: every non-empty field a tag such as ``#date+year`` or ``#loc+name``.
 
-    At least two different tags: a first row holding one tag over and over tags no columns apart,
-    and is more likely a record whose values happen to look like one (it is read as data).
+    At least two different tags: a first row repeating one tag tells no columns apart; it is more
+    likely a record whose values happen to look like a tag, and it is read as data.
     """
     values = [re.sub(r"\s+", "", value) for value in record if value.strip()]
     return len(set(values)) >= 2 and all(_HXL_TAG.fullmatch(value) for value in values)
