@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -67,23 +67,25 @@ def signals_interrupt() -> Iterator[None]:
 
 
 def _temporary(path: Path, folder: bool = False) -> Path:
+    """A new file (or folder) beside ``path``, hidden, with a random name; it is in :data:`_LIVE` from
+    before it exists, so an interrupt at any moment leaves nothing that no one knows to remove."""
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"cannot write {str(path)!r}: folder {str(parent)!r} does not exist")
-    try:
-        if folder:
-            tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent))
-        else:
-            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=parent)
-            os.close(handle)
-            tmp = Path(name)
-    except OSError as exc:
-        raise OutputError(f"cannot write to folder {str(parent)!r}: {exc.strerror}") from exc
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, (0o777 if folder else 0o666) & ~umask)  # mkstemp makes owner-only files; outputs are ordinary
-    _LIVE.add(tmp)
-    return tmp
+    while True:
+        tmp = parent / f".{path.name}.{secrets.token_hex(8)}{'.tmp' if folder else path.suffix}"
+        _LIVE.add(tmp)
+        try:
+            if folder:
+                os.mkdir(tmp, 0o777)  # less the umask, as for any ordinary folder
+            else:
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return tmp
+        except FileExistsError:  # not ours: never removed
+            _LIVE.discard(tmp)
+        except OSError as exc:
+            _LIVE.discard(tmp)
+            raise OutputError(f"cannot write to folder {str(parent)!r}: {exc.strerror}") from exc
 
 
 def live_temporaries() -> set[Path]:

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from geomap import stats
+from geomap import io, stats
 from geomap.cli import app
 from geomap.io import TableWriter, atomic_folder, write_table
 from geomap.pipeline import run
@@ -147,3 +147,47 @@ def test_blocks_written_one_by_one_read_back_as_one_table(tmp_path, suffix):
     frame = read(tmp_path / f"t{suffix}")
     assert frame["place"].tolist()[::2] == ["Khost", "Wana"] and frame["note"].tolist()[2] == "text now"
     assert len(frame) == 3
+
+
+@pytest.mark.parametrize("folder", [False, True])
+def test_an_interrupt_at_any_line_of_making_a_temporary_leaves_none_unknown(tmp_path, folder):
+    """A Ctrl-C can land between any two lines: whatever exists by then must already be known, to be removed.
+
+    (The Dask engine's SIGINT test once left a `.rejects.csv.*` file: the signal came after the file was
+    made and before it was recorded.) Each run raises KeyboardInterrupt at the n-th line of the function.
+    """
+    code = io._temporary.__code__
+    target = tmp_path / ("stats" if folder else "out.csv")
+    stopped_at = 0
+    while True:
+        stopped_at += 1
+        lines = 0
+
+        def trace(frame, event, arg, _n=stopped_at):
+            if frame.f_code is not code:
+                return None
+
+            def line(frame, event, arg):
+                nonlocal lines
+                if event == "line":
+                    lines += 1
+                    if lines == _n:
+                        raise KeyboardInterrupt
+                return line
+            return line
+
+        before = io.live_temporaries()
+        sys.settrace(trace)
+        try:
+            made = io._temporary(target, folder=folder)
+        except KeyboardInterrupt:
+            made = None
+        finally:
+            sys.settrace(None)
+        if made is not None:  # ran to the end: every line has been interrupted once
+            assert made.exists() and made in io.live_temporaries()
+            io.discard_temporaries([made])
+            break
+        io.discard_temporaries(io.live_temporaries() - before)
+        assert list(tmp_path.iterdir()) == [], f"left behind when interrupted at line {stopped_at}"
+    assert stopped_at > 4 and list(tmp_path.iterdir()) == []
