@@ -186,11 +186,15 @@ def _main(
 def _errors():
     """Turn failures into one line on stderr and exit code 1 (130 or 143 when interrupted)."""
     from geomap.errors import GeomapError
-    from geomap.io import Interrupted, signals_interrupt
+    from geomap.io import Interrupted, discard_temporaries, live_temporaries, signals_interrupt
 
     try:
         with signals_interrupt():
-            yield
+            try:
+                yield
+            except BaseException:  # what was not renamed into place by now never will be
+                discard_temporaries(live_temporaries())
+                raise
     except GeomapError as exc:
         if _state["debug"]:
             raise

@@ -48,15 +48,21 @@ def signals_interrupt() -> Iterator[None]:
     """While inside, SIGTERM and SIGHUP unwind the stack as Ctrl-C does, so temporaries are removed.
 
     Their default action ends the process at once, skipping every ``finally``; a command line
-    installs this around a run. Only the main thread can install handlers: elsewhere it does nothing.
+    installs this around a run. Each of these signals (and Ctrl-C) is also noted, so that
+    :func:`check_stop` can refuse to finish a run whose interrupt was lost on the way up (the test
+    suite saw a SIGTERM run end with exit 0 about once in forty). Only the main thread can
+    install handlers: elsewhere it does nothing.
     """
     def stop(signum, _frame):
+        _STOPS.append(signum)
         raise Interrupted(signum)
 
+    _STOPS.clear()
     previous = {}
     try:
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            previous[signum] = signal.signal(signum, stop)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            if signum != signal.SIGINT or signal.getsignal(signum) is signal.default_int_handler:  # ignored stays so
+                previous[signum] = signal.signal(signum, stop)
     except ValueError:  # not the main thread
         pass
     try:
@@ -64,6 +70,17 @@ def signals_interrupt() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        _STOPS.clear()
+
+
+# Signals received inside signals_interrupt, in order.
+_STOPS: list[int] = []
+
+
+def check_stop() -> None:
+    """Raise :class:`Interrupted` if the run was asked to stop: before an output is put in place."""
+    if _STOPS:
+        raise Interrupted(_STOPS[0])
 
 
 def _temporary(path: Path, folder: bool = False) -> Path:
@@ -415,5 +432,4 @@ def _like(geo, dtypes: pd.Series):
 
 
 __all__ = ["MAPS", "WRITERS", "Interrupted", "TableWriter", "atomic_folder", "atomic_write", "check_folder",
-           "check_output",
-           "signals_interrupt", "write_blocks", "write_table"]
+           "check_output", "check_stop", "signals_interrupt", "write_blocks", "write_table"]

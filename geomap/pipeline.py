@@ -529,6 +529,7 @@ def _main_pass(plan: RunPlan, layouts, blocks, context: Context, clusters, engin
                 kept.append(result.frame)
             done_bytes += block.size
             report(stage, done_bytes / total_bytes)
+            io.check_stop()
         if pending is not None:
             pending.result()
         totals.seconds.update(write_seconds)
@@ -540,6 +541,7 @@ def _main_pass(plan: RunPlan, layouts, blocks, context: Context, clusters, engin
         if plan.is_map:
             report("map", 0.0)
             written = _write_map(frame, plan)
+        io.check_stop()  # an interrupt whose exception was lost on the way still stops the run here
         with _timed(totals.seconds, "write"):
             if table is not None:
                 table.close()

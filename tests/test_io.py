@@ -191,3 +191,37 @@ def test_an_interrupt_at_any_line_of_making_a_temporary_leaves_none_unknown(tmp_
         io.discard_temporaries(io.live_temporaries() - before)
         assert list(tmp_path.iterdir()) == [], f"left behind when interrupted at line {stopped_at}"
     assert stopped_at > 4 and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command, output", [(["stats", str(Path(__file__).parent / "data" / "acled_sample.csv")],
+                                              "stats"), (["map", "--offline"], "map.html")])
+def test_an_interrupt_just_after_a_temporary_is_made_leaves_it_to_the_command_to_remove(tmp_path, monkeypatch,
+                                                                                         command, output):
+    """The moment between making a temporary and the block that removes it: the command removes it then."""
+    made = io._temporary
+
+    def made_then_interrupted(path, folder=False):
+        made(path, folder)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(io, "_temporary", made_then_interrupted)
+    result = CliRunner().invoke(app, [*command, "-o", str(tmp_path / output)])
+    assert result.exit_code == 130 and "interrupted" in result.output
+    assert list(tmp_path.iterdir()) == [] and io.live_temporaries() == set()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_whose_exception_was_swallowed_still_stops_the_run(signum):
+    """Some library on the way may catch the interrupt's exception; the run is still refused its output."""
+    with io.signals_interrupt():
+        try:
+            os.kill(os.getpid(), signum)
+            for _ in range(10**6):  # the handler runs between two bytecodes of this thread
+                pass
+            raise AssertionError("the signal did not arrive")
+        except KeyboardInterrupt:
+            pass  # lost, as by a library that catches too much
+        with pytest.raises(io.Interrupted) as stopped:
+            io.check_stop()
+        assert stopped.value.signum == signum
+    io.check_stop()  # outside a run nothing is pending
