@@ -48,10 +48,10 @@ def signals_interrupt() -> Iterator[None]:
     """While inside, SIGTERM and SIGHUP unwind the stack as Ctrl-C does, so temporaries are removed.
 
     Their default action ends the process at once, skipping every ``finally``; a command line
-    installs this around a run. Each of these signals (and Ctrl-C) is also noted, so that
-    :func:`check_stop` can refuse to finish a run whose interrupt was lost on the way up (the test
-    suite saw a SIGTERM run end with exit 0 about once in forty). Only the main thread can
-    install handlers: elsewhere it does nothing.
+    installs this around a run. Each of these signals (and Ctrl-C) is also noted, and no output
+    is put in place after one (:func:`check_stop`), even if its exception was lost on the way up
+    (the test suite saw a SIGTERM run end with exit 0 about once in forty). Only the main thread
+    can install handlers: elsewhere it does nothing.
     """
     def stop(signum, _frame):
         _STOPS.append(signum)
@@ -78,7 +78,7 @@ _STOPS: list[int] = []
 
 
 def check_stop() -> None:
-    """Raise :class:`Interrupted` if the run was asked to stop: before an output is put in place."""
+    """Raise :class:`Interrupted` if the run was asked to stop: called before any output is put in place."""
     if _STOPS:
         raise Interrupted(_STOPS[0])
 
@@ -131,6 +131,7 @@ def atomic_write(path: str | Path) -> Iterator[Path]:
     tmp = _temporary(path)
     try:
         yield tmp
+        check_stop()
         os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
@@ -150,6 +151,7 @@ def atomic_folder(path: str | Path, owned: Iterable[str] = ()) -> Iterator[Path]
     old = None
     try:
         yield tmp
+        check_stop()
         if path.is_dir():
             old = path.with_name(f".{path.name}.old-{os.getpid()}")
             os.replace(path, old)
@@ -254,6 +256,7 @@ class TableWriter:
 
     def close(self) -> Path:
         """Finish the file and rename it into place."""
+        check_stop()
         try:
             if self._columns is None:
                 self.write(pd.DataFrame())

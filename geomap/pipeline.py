@@ -541,7 +541,6 @@ def _main_pass(plan: RunPlan, layouts, blocks, context: Context, clusters, engin
         if plan.is_map:
             report("map", 0.0)
             written = _write_map(frame, plan)
-        io.check_stop()  # an interrupt whose exception was lost on the way still stops the run here
         with _timed(totals.seconds, "write"):
             if table is not None:
                 table.close()
